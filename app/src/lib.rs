@@ -1,0 +1,47 @@
+//! The Leptos application: the HTML shell, the routes and the pages. Compiled
+//! twice — with `ssr` into the server, with `hydrate` into the WASM front end.
+
+#![recursion_limit = "256"]
+
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The root component: stylesheet, title and the router with every page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/qlik-mashup.css"/>
+        <Title text="qlik-mashup"/>
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                <Route path=StaticSegment("") view=pages::home::HomePage/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,151 @@
+//! Server configuration: built-in defaults, then an optional TOML file, then
+//! `MASHUP_*` environment variables (nested keys joined with `__`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ServerError;
+
+/// Environment variable naming the configuration file (like `--config`).
+pub const CONFIG_ENV: &str = "MASHUP_CONFIG";
+/// Prefix of the environment variables that override single keys.
+pub const ENV_PREFIX: &str = "MASHUP_";
+
+/// Everything the server can be configured with. Every key is documented in
+/// `config/example.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on; when absent, Leptos' `site-addr` (set by cargo-leptos).
+    pub listen: Option<SocketAddr>,
+    /// Logging settings.
+    pub log: LogConfig,
+}
+
+/// Logging settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A `tracing` filter such as `info` or `qlik_mashup=debug,info`.
+    pub filter: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: None,
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            filter: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration: defaults, then `file` if given (it must exist),
+    /// then the environment. Errors name the offending key and its source.
+    pub fn load(file: Option<&Path>) -> Result<Self, ServerError> {
+        Self::load_with_env(file, Env::prefixed(ENV_PREFIX))
+    }
+
+    fn load_with_env(file: Option<&Path>, env: Env) -> Result<Self, ServerError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ServerError::ConfigFileMissing(path.to_path_buf()));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let env = env.ignore(&["config"]).split("__");
+        figment
+            .merge(env)
+            .extract()
+            .map_err(|source| ServerError::Config {
+                file: file.map(PathBuf::from),
+                source: Box::new(source),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file_with(contents: &str) -> tempfile::NamedTempFile {
+        let mut file = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+        file.write_all(contents.as_bytes()).unwrap();
+        file
+    }
+
+    fn no_env() -> Env {
+        Env::prefixed("MASHUP_TEST_UNSET_PREFIX_")
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let config = Config::load_with_env(None, no_env()).unwrap();
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn file_values_override_defaults() {
+        let file = file_with("listen = \"127.0.0.1:4000\"\n[log]\nfilter = \"debug\"\n");
+        let config = Config::load_with_env(Some(file.path()), no_env()).unwrap();
+        assert_eq!(config.listen, Some("127.0.0.1:4000".parse().unwrap()));
+        assert_eq!(config.log.filter, "debug");
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_the_file() {
+        let file = file_with("[log]\nfilterr = \"debug\"\n");
+        let message = Config::load_with_env(Some(file.path()), no_env())
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("filterr"), "{message}");
+        assert!(
+            message.contains(&file.path().display().to_string()),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let file = file_with("listen = 3000\n");
+        let message = Config::load_with_env(Some(file.path()), no_env())
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("listen"), "{message}");
+    }
+
+    #[test]
+    fn missing_named_file_is_an_error() {
+        let message = Config::load_with_env(Some(Path::new("/nonexistent/mashup.toml")), no_env())
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("/nonexistent/mashup.toml"), "{message}");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MASHUP_JAILTEST_LOG__FILTER", "warn");
+            let file = file_with("[log]\nfilter = \"debug\"\n");
+            let config =
+                Config::load_with_env(Some(file.path()), Env::prefixed("MASHUP_JAILTEST_"))
+                    .unwrap();
+            assert_eq!(config.log.filter, "warn");
+            Ok(())
+        });
+    }
+}

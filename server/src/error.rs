@@ -1,0 +1,30 @@
+//! The server binary's error type.
+
+use std::path::PathBuf;
+
+/// Everything that can stop the server from starting or serving.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The configuration file named by `--config` / `MASHUP_CONFIG` does not exist.
+    #[error("configuration file {0} does not exist")]
+    ConfigFileMissing(PathBuf),
+    /// A key in the configuration has an unknown name or a wrong type.
+    #[error("invalid configuration{}: {source}", file.as_ref().map(|f| format!(" in {}", f.display())).unwrap_or_default())]
+    Config {
+        /// The file being read, if any.
+        file: Option<PathBuf>,
+        /// Figment's description, which names the key and where it came from.
+        source: Box<figment::Error>,
+    },
+    /// Leptos' own settings (from cargo-leptos' environment) are unusable.
+    #[error("invalid Leptos settings: {0}")]
+    Leptos(String),
+    /// The listening socket could not be opened, or serving failed.
+    #[error("cannot serve on {addr}: {source}")]
+    Serve {
+        /// The address in question.
+        addr: std::net::SocketAddr,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+}

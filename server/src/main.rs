@@ -1,0 +1,75 @@
+//! The qlik-mashup server: reads its configuration, wires the parts together
+//! and serves the Leptos app over axum.
+
+mod config;
+mod error;
+mod routes;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::config::Config;
+use crate::error::ServerError;
+
+/// Command-line arguments.
+#[derive(Debug, Parser)]
+#[command(version, about = "qlik-mashup: a server-side Qlik Sense mashup")]
+struct Args {
+    /// TOML configuration file (see config/example.toml).
+    #[arg(long, env = config::CONFIG_ENV)]
+    config: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("qlik-mashup: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), ServerError> {
+    let config = Config::load(args.config.as_deref())?;
+    init_tracing(&config);
+    let leptos = leptos::config::get_configuration(None)
+        .map_err(|e| ServerError::Leptos(e.to_string()))?
+        .leptos_options;
+    let addr = config.listen.unwrap_or(leptos.site_addr);
+    let router = routes::router(leptos);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Serve { addr, source })?;
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|source| ServerError::Serve { addr, source })
+}
+
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log.filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing a SIGTERM handler cannot fail on unix");
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down");
+}
