@@ -17,7 +17,7 @@ pub const ENV_PREFIX: &str = "MASHUP_";
 
 /// Everything the server can be configured with. Every key is documented in
 /// `config/example.toml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Address to listen on; when absent, Leptos' `site-addr` (set by cargo-leptos).
@@ -32,15 +32,6 @@ pub struct Config {
 pub struct LogConfig {
     /// A `tracing` filter such as `info` or `qlik_mashup=debug,info`.
     pub filter: String,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            listen: None,
-            log: LogConfig::default(),
-        }
-    }
 }
 
 impl Default for LogConfig {
@@ -136,6 +127,8 @@ mod tests {
         assert!(message.contains("/nonexistent/mashup.toml"), "{message}");
     }
 
+    // `Jail`'s closure type is figment's; its error type is not ours to shrink.
+    #[allow(clippy::result_large_err)]
     #[test]
     fn environment_overrides_the_file() {
         figment::Jail::expect_with(|jail| {
