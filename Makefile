@@ -1,7 +1,8 @@
 # The two commands of the README: `make serve` and `make test`.
-# Plain cargo commands get the same RUSTFLAGS that cargo-leptos uses for debug
-# builds, so they reuse its build artefacts instead of building the world twice.
-CARGO := RUSTFLAGS="--cfg erase_components" cargo
+# Plain cargo commands get the RUSTFLAGS and the tracked LEPTOS_OUTPUT_NAME that
+# cargo-leptos sets for debug builds, so they reuse its build artefacts instead
+# of rebuilding Leptos (or the world) at every step.
+CARGO := RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=qlik-mashup cargo
 LEPTOS := env -u RUSTFLAGS cargo leptos
 NATIVE_PACKAGES := -p app -p qlik-mashup
 
