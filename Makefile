@@ -1,10 +1,9 @@
 # The two commands of the README: `make serve` and `make test`.
-# Plain cargo commands get the RUSTFLAGS and the tracked LEPTOS_OUTPUT_NAME that
-# cargo-leptos sets for debug builds, so they reuse its build artefacts instead
-# of rebuilding Leptos (or the world) at every step.
-CARGO := RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=qlik-mashup cargo
-LEPTOS := env -u RUSTFLAGS cargo leptos
-NATIVE_PACKAGES := -p app -p qlik-mashup
+# .cargo/config.toml aligns plain cargo builds with cargo-leptos' (same flags,
+# same tracked environment), so no step rebuilds what another built.
+CARGO := cargo
+LEPTOS := cargo leptos
+NATIVE_PACKAGES := -p app -p qlik-mashup -p qlik -p qlik-sim -p directory
 
 .PHONY: setup serve test fmt clippy unit end2end
 

@@ -1,0 +1,1 @@
+//! Directory (LDAP) authentication and an embedded demo directory.

@@ -1,0 +1,1 @@
+//! qlik-sim: a Qlik Sense simulator (QPS, proxy, QIX engine).
