@@ -1,1 +1,3 @@
 //! qlik-sim: a Qlik Sense simulator (QPS, proxy, QIX engine).
+
+pub mod model;

@@ -1,0 +1,1 @@
+//! The associative in-memory data model of the simulated engine.
