@@ -1,0 +1,95 @@
+//! The crate's error type: one enum for every failure a caller must tell apart.
+
+use crate::qix::ProxyNotice;
+
+/// Everything that can go wrong talking to Qlik.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// The client certificate, key or root file could not be read or parsed.
+    #[error("cannot load the Qlik certificate files: {0}")]
+    Certificate(String),
+    /// A configured URL or virtual-proxy prefix is malformed.
+    #[error("invalid Qlik configuration: {0}")]
+    Config(String),
+    /// QPS refused our client certificate (TLS handshake failure or 401/403).
+    #[error("the Qlik Proxy Service refused the client certificate")]
+    Unauthorized,
+    /// QPS answered 403 "XSRF prevention check failed".
+    #[error("the Qlik Proxy Service rejected the Xrfkey")]
+    XrfkeyRejected,
+    /// The session, user or resource does not exist.
+    #[error("not found at the Qlik Proxy Service")]
+    NotFound,
+    /// QPS refused to issue a ticket or the proxy refused to redeem it
+    /// (expired, already used, unknown, or an invalid user).
+    #[error("the Qlik ticket was refused: {0}")]
+    TicketRefused(String),
+    /// The user already has the maximum number of parallel proxy sessions.
+    #[error("too many Qlik sessions are active in parallel for this user")]
+    SessionLimit,
+    /// The proxy session is gone (timed out, logged out or closed): a new
+    /// ticket is needed.
+    #[error("the Qlik proxy session has ended: {0}")]
+    SessionEnded(ProxyNotice),
+    /// The proxy asks for authentication (no or invalid session cookie).
+    #[error("the Qlik proxy requires authentication")]
+    AuthenticationRequired,
+    /// The engine refused the session (license, access, limits).
+    #[error("the Qlik engine refused the session: {0}")]
+    SessionRefused(String),
+    /// The network failed or timed out before an answer arrived.
+    #[error("cannot reach Qlik: {0}")]
+    Transport(String),
+    /// Qlik answered something this client cannot understand.
+    #[error("unexpected answer from Qlik: {0}")]
+    BadResponse(String),
+    /// The engine answered a call with a JSON-RPC error.
+    #[error("engine error {code} ({message}){}", if parameter.is_empty() { String::new() } else { format!(": {parameter}") })]
+    Engine {
+        /// Qlik's `LocalizedErrorCode` (or a JSON-RPC code).
+        code: i64,
+        /// The engine's message.
+        message: String,
+        /// Context such as an object or app id.
+        parameter: String,
+    },
+    /// The engine socket closed while the call was outstanding, or before it was sent.
+    #[error("the engine connection was lost")]
+    ConnectionLost,
+    /// A call did not complete within the configured timeout.
+    #[error("the engine did not answer in time")]
+    Timeout,
+}
+
+impl Error {
+    /// The engine's error code, when this is an engine error.
+    pub fn engine_code(&self) -> Option<i64> {
+        match self {
+            Error::Engine { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            return Error::Timeout;
+        }
+        if error.is_decode() {
+            return Error::BadResponse(error.without_url().to_string());
+        }
+        // A refused client certificate surfaces as a TLS alert during connect.
+        let text = format!("{:?}", error);
+        if text.contains("CertificateRequired")
+            || text.contains("BadCertificate")
+            || text.contains("certificate required")
+        {
+            return Error::Unauthorized;
+        }
+        Error::Transport(error.without_url().to_string())
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,150 @@
+//! The few engine structures the client decodes itself; layouts stay JSON.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A Qlik number: the engine sends NaN and infinities as the strings
+/// `"NaN"`, `"Infinity"` and `"-Infinity"`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct QNum(pub f64);
+
+impl<'de> Deserialize<'de> for QNum {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(f64),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Number(n) => Ok(QNum(n)),
+            Raw::Text(t) => match t.as_str() {
+                "NaN" => Ok(QNum(f64::NAN)),
+                "Infinity" | "+Infinity" => Ok(QNum(f64::INFINITY)),
+                "-Infinity" => Ok(QNum(f64::NEG_INFINITY)),
+                other => other
+                    .parse()
+                    .map(QNum)
+                    .map_err(|_| serde::de::Error::custom(format!("not a Qlik number: {other:?}"))),
+            },
+        }
+    }
+}
+
+impl QNum {
+    /// The number, `None` for NaN (text-only values).
+    pub fn value(self) -> Option<f64> {
+        (!self.0.is_nan()).then_some(self.0)
+    }
+}
+
+/// One cell of a data page.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NxCell {
+    /// The formatted text.
+    #[serde(rename = "qText", default)]
+    pub text: String,
+    /// The number (NaN for text-only values).
+    #[serde(rename = "qNum", default = "nan")]
+    pub num: QNum,
+    /// The value's index in its field (−2 null, −1 total, …; 0 for measures).
+    #[serde(rename = "qElemNumber", default)]
+    pub elem_number: i64,
+    /// The selection state letter: S, O, A, X, XS, L, …
+    #[serde(rename = "qState", default)]
+    pub state: String,
+    /// True for a null cell.
+    #[serde(rename = "qIsNull", default)]
+    pub is_null: bool,
+}
+
+fn nan() -> QNum {
+    QNum(f64::NAN)
+}
+
+/// A rectangle of a data page to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NxPage {
+    /// First column.
+    #[serde(rename = "qLeft")]
+    pub left: u32,
+    /// First row.
+    #[serde(rename = "qTop")]
+    pub top: u32,
+    /// Number of columns.
+    #[serde(rename = "qWidth")]
+    pub width: u32,
+    /// Number of rows.
+    #[serde(rename = "qHeight")]
+    pub height: u32,
+}
+
+/// The reference to an engine object that `OpenDoc`, `GetObject` and friends return.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ObjectInterface {
+    /// `Doc`, `GenericObject`, `Field`, …; `None` when the object was not found.
+    #[serde(rename = "qType")]
+    pub kind: Option<String>,
+    /// The socket-local handle; `None` when the object was not found.
+    #[serde(rename = "qHandle")]
+    pub handle: Option<i64>,
+    /// The object's id.
+    #[serde(rename = "qGenericId", default)]
+    pub generic_id: String,
+    /// For generic objects, their `qInfo.qType`.
+    #[serde(rename = "qGenericType", default)]
+    pub generic_type: String,
+}
+
+/// A value to select with `Field::select_values`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldValue {
+    /// The text of the value.
+    #[serde(rename = "qText")]
+    pub text: String,
+    /// True when `number` is to be matched instead of the text.
+    #[serde(rename = "qIsNumeric")]
+    pub is_numeric: bool,
+    /// The number, when numeric.
+    #[serde(rename = "qNumber")]
+    pub number: f64,
+}
+
+impl FieldValue {
+    /// A text value.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            is_numeric: false,
+            number: 0.0,
+        }
+    }
+    /// A numeric value.
+    pub fn number(number: f64) -> Self {
+        Self {
+            text: String::new(),
+            is_numeric: true,
+            number,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_qlik_special_numbers() {
+        let cell: NxCell =
+            serde_json::from_str(r#"{"qText":"Ann","qNum":"NaN","qElemNumber":5,"qState":"O"}"#)
+                .unwrap();
+        assert!(cell.num.0.is_nan());
+        assert_eq!(cell.num.value(), None);
+        assert_eq!(cell.elem_number, 5);
+        let inf: QNum = serde_json::from_str(r#""-Infinity""#).unwrap();
+        assert_eq!(inf.0, f64::NEG_INFINITY);
+        let n: QNum = serde_json::from_str("12.5").unwrap();
+        assert_eq!(n.value(), Some(12.5));
+        assert!(serde_json::from_str::<QNum>(r#""abc""#).is_err());
+    }
+}
