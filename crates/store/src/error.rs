@@ -1,0 +1,21 @@
+//! The store's error type.
+
+/// What can go wrong reading or writing the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database could not be opened, read or written.
+    #[error("session store: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The sealing key is not 32 bytes of base64.
+    #[error("the session store key must be 32 bytes, base64-encoded: {0}")]
+    Key(String),
+    /// A sealed value does not open with the configured key (wrong key or tampering).
+    #[error("a sealed value in the session store does not open with the configured key")]
+    Unseal,
+    /// A stored value is not in the expected shape.
+    #[error("corrupt value in the session store: {0}")]
+    Corrupt(String),
+}
+
+/// The store's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
