@@ -59,6 +59,7 @@ impl fmt::Debug for SessionCookie {
 pub struct Proxy {
     http: reqwest::Client,
     base: Url,
+    cookie_name: String,
 }
 
 impl Proxy {
@@ -109,7 +110,26 @@ impl Proxy {
         let http = builder
             .build()
             .map_err(|e| Error::Config(format!("proxy client: {e}")))?;
-        Ok(Self { http, base })
+        let mut cookie_name = SESSION_COOKIE_PREFIX.to_owned();
+        if !virtual_proxy.is_empty() {
+            cookie_name.push('-');
+            cookie_name.push_str(virtual_proxy);
+        }
+        if base.scheme() == "http" {
+            cookie_name.push_str("-HTTP");
+        }
+        Ok(Self {
+            http,
+            base,
+            cookie_name,
+        })
+    }
+
+    /// The session cookie name by Qlik's convention: `X-Qlik-Session`, then
+    /// `-{prefix}` for a named virtual proxy, then `-HTTP` over plain http.
+    /// Needed when minting sessions with the QPS session API.
+    pub fn session_cookie_name(&self) -> &str {
+        &self.cookie_name
     }
 
     /// Redeems `ticket` with a plain GET under the virtual proxy and returns the

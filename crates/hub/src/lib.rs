@@ -1,0 +1,26 @@
+//! The engine hub: for each (user directory, user id, app id) one
+//! [`EngineSession`] — one Qlik proxy session, one engine socket, the open app,
+//! the dashboard's objects and their cached layouts — shared by every browser
+//! session and tab of that user.
+//!
+//! - A refresh renders from the held session: no ticket, no socket.
+//! - A dropped socket is reattached with the stored proxy session cookie on an
+//!   engine URL with a `/ttl/`; past the TTL the app is re-opened and the
+//!   selections the hub keeps are re-applied; only when the proxy says the
+//!   session is gone is a new ticket requested, once per user at a time.
+//! - The cookie and selections live in the [`store::Store`], so a server
+//!   restart reattaches instead of logging anybody in again.
+
+mod config;
+mod error;
+mod hub;
+mod live;
+mod metrics;
+mod session;
+
+pub use config::{HubConfig, ObjectDef, SessionSource};
+pub use error::{Error, Result};
+pub use hub::Hub;
+pub use metrics::MetricsSnapshot;
+pub use session::{Change, EngineSession};
+pub use store::{EngineKey, FieldSelection};

@@ -1,0 +1,171 @@
+//! A live engine socket with the app open and the dashboard's objects fetched.
+
+use std::collections::HashMap;
+
+use qlik::proxy::SessionCookie;
+use qlik::qix::{
+    ConnectOptions, Connection, Doc, EngineUrl, FieldValue, GenericObject, SessionState,
+};
+use serde_json::{Value, json};
+
+use crate::config::{HubConfig, ObjectDef};
+use crate::error::Result;
+use store::FieldSelection;
+
+/// Id of the current-selections object the hub keeps in every session.
+pub(crate) const SELECTIONS_ID: &str = "hub-current-selections";
+
+/// One socket's view of the engine session.
+pub(crate) struct Live {
+    pub connection: Connection,
+    pub doc: Doc,
+    pub objects: HashMap<String, GenericObject>,
+}
+
+fn selections_object() -> ObjectDef {
+    ObjectDef::Session {
+        id: SELECTIONS_ID.into(),
+        properties: json!({"qInfo": {"qType": "CurrentSelections"}, "qSelectionObjectDef": {}}),
+    }
+}
+
+/// Opens a socket with `cookie`. On `SESSION_ATTACHED` the open app and the
+/// objects are fetched again by id; on `SESSION_CREATED` the app is opened,
+/// the objects created and `selections` re-applied.
+pub(crate) async fn connect(
+    config: &HubConfig,
+    cookie: &SessionCookie,
+    selections: &[FieldSelection],
+) -> Result<(Live, SessionState)> {
+    let url = EngineUrl::new(&config.engine_base, &config.virtual_proxy, &config.app_id)
+        .ttl(config.ttl_seconds);
+    let mut options = ConnectOptions::new(url).cookie(cookie.clone());
+    if let Some(origin) = &config.origin {
+        options = options.origin(origin.clone());
+    }
+    if config.ws_csrf {
+        options = options.csrf_token(config.proxy.csrf_token(cookie).await?);
+    }
+    let connected = Connection::connect(options).await?;
+    let connection = connected.connection;
+    let global = connection.global();
+    let attached = connected.state == SessionState::Attached;
+    let doc = if attached {
+        match global.get_active_doc().await {
+            Ok(doc) => Some(doc),
+            // Attached, but without the app: treat as a new session.
+            Err(qlik::Error::Engine { .. }) => None,
+            Err(other) => return Err(other.into()),
+        }
+    } else {
+        None
+    };
+    let (doc, state) = match doc {
+        Some(doc) => (doc, SessionState::Attached),
+        None => (
+            global.open_doc(&config.app_id).await?,
+            SessionState::Created,
+        ),
+    };
+    let mut objects = HashMap::new();
+    for def in config.objects.iter().cloned().chain([selections_object()]) {
+        let object = fetch_or_create(&doc, &def, state == SessionState::Attached).await?;
+        objects.insert(def.id().to_owned(), object);
+    }
+    if state == SessionState::Created {
+        apply_selections(&doc, selections).await?;
+    }
+    Ok((
+        Live {
+            connection,
+            doc,
+            objects,
+        },
+        state,
+    ))
+}
+
+async fn fetch_or_create(doc: &Doc, def: &ObjectDef, attached: bool) -> Result<GenericObject> {
+    match def {
+        ObjectDef::Master { id } => Ok(doc.get_object(id).await?),
+        ObjectDef::Session { id, properties } => {
+            if attached {
+                match doc.get_object(id).await {
+                    Ok(object) => return Ok(object),
+                    Err(qlik::Error::Engine { .. }) => {}
+                    Err(other) => return Err(other.into()),
+                }
+            }
+            let mut properties = properties.clone();
+            properties["qInfo"]["qId"] = Value::String(id.clone());
+            Ok(doc.create_session_object(properties).await?)
+        }
+    }
+}
+
+/// Selects, field by field, the values the hub recorded.
+pub(crate) async fn apply_selections(doc: &Doc, selections: &[FieldSelection]) -> Result<()> {
+    for selection in selections {
+        let values: Vec<FieldValue> = selection
+            .values
+            .iter()
+            .map(|text| match text.parse::<f64>() {
+                Ok(number) => FieldValue {
+                    text: text.clone(),
+                    is_numeric: true,
+                    number,
+                },
+                Err(_) => FieldValue::text(text.clone()),
+            })
+            .collect();
+        doc.get_field(&selection.field)
+            .await?
+            .select_values(&values, false)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The selections as the current-selections object reports them.
+pub(crate) fn selections_from_layout(layout: &Value) -> Vec<FieldSelection> {
+    layout["qSelectionObject"]["qSelections"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| {
+                    let field = item["qField"].as_str()?.to_owned();
+                    let values: Vec<String> = item["qSelectedFieldSelectionInfo"]
+                        .as_array()?
+                        .iter()
+                        .filter_map(|v| v["qName"].as_str().map(str::to_owned))
+                        .collect();
+                    (!values.is_empty()).then_some(FieldSelection { field, values })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_selected_values_per_field() {
+        let layout = json!({"qSelectionObject": {"qSelections": [
+            {"qField": "Region", "qSelectedFieldSelectionInfo": [
+                {"qName": "EMEA", "qFieldSelectionMode": "NORMAL"},
+                {"qName": "APAC", "qFieldSelectionMode": "NORMAL"}]},
+            {"qField": "Empty", "qSelectedFieldSelectionInfo": []}
+        ]}});
+        assert_eq!(
+            selections_from_layout(&layout),
+            vec![FieldSelection {
+                field: "Region".into(),
+                values: vec!["EMEA".into(), "APAC".into()]
+            }]
+        );
+        assert!(selections_from_layout(&json!({})).is_empty());
+    }
+}
