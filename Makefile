@@ -3,7 +3,7 @@
 # same tracked environment), so no step rebuilds what another built.
 CARGO := cargo
 LEPTOS := cargo leptos
-NATIVE_PACKAGES := -p app -p qlik-mashup -p qlik -p qlik-sim -p directory -p store -p hub
+NATIVE_PACKAGES := -p app -p qlik-mashup -p qlik -p qlik-sim -p directory -p store -p hub -p auth
 
 .PHONY: setup serve test fmt clippy unit end2end
 
