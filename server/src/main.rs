@@ -2,6 +2,7 @@
 //! and serves the Leptos app over axum.
 
 mod config;
+mod edge;
 mod error;
 mod routes;
 
@@ -41,7 +42,10 @@ async fn run(args: Args) -> Result<(), ServerError> {
         .map_err(|e| ServerError::Leptos(e.to_string()))?
         .leptos_options;
     let addr = config.listen.unwrap_or(leptos.site_addr);
-    let router = routes::router(leptos);
+    let edge_settings = edge::EdgeSettings {
+        extra_connect_src: dev_reload_source(&leptos),
+    };
+    let router = routes::router(leptos, edge_settings);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Serve { addr, source })?;
@@ -50,6 +54,16 @@ async fn run(args: Args) -> Result<(), ServerError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|source| ServerError::Serve { addr, source })
+}
+
+/// Under `cargo leptos serve`/`watch` the page opens a socket to the reload
+/// port; the CSP must allow it. Empty otherwise.
+fn dev_reload_source(leptos: &leptos::prelude::LeptosOptions) -> String {
+    if std::env::var_os("LEPTOS_WATCH").is_some() {
+        format!("ws://{}:{}", leptos.site_addr.ip(), leptos.reload_port)
+    } else {
+        String::new()
+    }
 }
 
 fn init_tracing(config: &Config) {

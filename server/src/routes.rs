@@ -1,20 +1,39 @@
-//! The axum router: Leptos pages, static files and health endpoints.
+//! The axum router: Leptos pages, static files and health endpoints, behind
+//! the web edge (security headers, same-origin rule, body limit).
 
 use app::{App, shell};
 use axum::Router;
+use axum::middleware;
 use axum::routing::get;
-use leptos::prelude::LeptosOptions;
+use leptos::prelude::{LeptosOptions, provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::edge::{self, CspNonce, EdgeSettings};
 
 /// Builds the whole HTTP application.
-pub fn router(leptos: LeptosOptions) -> Router {
+pub fn router(leptos: LeptosOptions, edge_settings: EdgeSettings) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .leptos_routes(&leptos, routes, {
+        .leptos_routes_with_context(&leptos, routes, provide_nonce, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos)
+        .layer(middleware::from_fn(edge::same_origin))
+        .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES))
+        .layer(middleware::from_fn(move |request, next| {
+            edge::security_headers(edge_settings.clone(), request, next)
+        }))
+}
+
+/// Hands the response's CSP nonce to Leptos, which puts it on its inline scripts.
+fn provide_nonce() {
+    if let Some(parts) = use_context::<http::request::Parts>()
+        && let Some(CspNonce(nonce)) = parts.extensions.get::<CspNonce>()
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
+    }
 }
