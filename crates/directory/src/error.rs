@@ -1,0 +1,15 @@
+//! The crate's error type.
+
+/// Why an authentication failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DirectoryError {
+    /// Unknown user, wrong or empty password, ambiguous match: one answer.
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    /// The directory could not be reached or answered in time.
+    #[error("the directory is unavailable: {0}")]
+    Unavailable(String),
+    /// The settings or the seed file are unusable.
+    #[error("directory configuration: {0}")]
+    Config(String),
+}

@@ -1,0 +1,3 @@
+//! Test fixtures: a real OpenLDAP slapd on loopback, and a throwaway CA.
+
+pub mod slapd;
