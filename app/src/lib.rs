@@ -3,12 +3,16 @@
 
 #![recursion_limit = "256"]
 
+pub mod account;
+pub mod dashboard;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -36,13 +40,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Set only in the browser, once the WASM bundle has taken over the page.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <Stylesheet id="leptos" href="/pkg/qlik-mashup.css"/>
         <Title text="qlik-mashup"/>
         <Router>
+            <div id="app" data-hydrated=move || hydrated.get().to_string()>
             <Routes fallback=pages::not_found::NotFound>
-                <Route path=StaticSegment("") view=pages::home::HomePage/>
+                <Route path=StaticSegment("") view=pages::home::HomePage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("login") view=pages::login::LoginPage/>
             </Routes>
+            </div>
         </Router>
     }
 }

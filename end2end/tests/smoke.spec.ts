@@ -1,22 +1,25 @@
 import { test, expect } from './fixtures';
 
-test('the home page is rendered on the server', async ({ request }) => {
-  const response = await request.get('/');
-  expect(response.status()).toBe(200);
-  const html = await response.text();
-  expect(html).toContain('<h1>qlik-mashup</h1>');
+test('a logged-out visitor is sent to the login page, rendered on the server', async ({ request }) => {
+  const response = await request.get('/', { maxRedirects: 0 });
+  expect(response.status()).toBe(303);
+  expect(response.headers()['location']).toBe('/login');
+  const login = await request.get('/login');
+  expect(login.status()).toBe(200);
+  const html = await login.text();
+  expect(html).toContain('<h1 id="login-title">Sign in</h1>');
   // The marker is set by the browser only: the server renders it as false.
   expect(html).toContain('data-hydrated="false"');
 });
 
-test('the home page hydrates in the browser', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.locator('h1')).toHaveText('qlik-mashup');
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+test('the login page hydrates in the browser', async ({ page }) => {
+  await page.goto('/login');
+  await expect(page.locator('h1')).toHaveText('Sign in');
+  await expect(page.locator('#app[data-hydrated="true"]')).toBeAttached();
 });
 
-test('an unknown path answers 404 with a page', async ({ request }) => {
-  const response = await request.get('/no/such/page');
-  expect(response.status()).toBe(404);
-  expect(await response.text()).toContain('Page not found');
+test('an unknown path answers 404 with a page once logged in, and redirects before', async ({ request }) => {
+  const response = await request.get('/no/such/page', { maxRedirects: 0 });
+  expect(response.status()).toBe(303);
+  expect(response.headers()['location']).toBe('/login?next=%2Fno%2Fsuch%2Fpage');
 });

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -24,6 +25,72 @@ pub struct Config {
     pub listen: Option<SocketAddr>,
     /// Logging settings.
     pub log: LogConfig,
+    /// Browser sessions and the persistent store.
+    pub session: SessionConfig,
+    /// Login policy.
+    pub login: LoginConfig,
+    /// The Qlik site.
+    pub qlik: QlikConfig,
+    /// The LDAP directory; when absent, the embedded demo directory is started.
+    pub ldap: Option<directory::LdapConfig>,
+}
+
+/// The Qlik site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QlikConfig {
+    /// The Qlik user directory every user is given (e.g. `CORP`).
+    pub user_directory: String,
+}
+
+impl Default for QlikConfig {
+    fn default() -> Self {
+        Self {
+            user_directory: "CORP".into(),
+        }
+    }
+}
+
+/// Browser sessions and the persistent store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    /// SQLite file holding browser sessions and sealed Qlik cookies.
+    pub store_path: PathBuf,
+    /// Base64 of 32 random bytes sealing Qlik cookies at rest. When empty, a
+    /// key is generated once into `key_file`.
+    pub key: String,
+    /// Where the generated key is kept when `key` is empty.
+    pub key_file: PathBuf,
+    /// Mark the cookie `Secure` and name it `__Host-…` (serve over https).
+    pub secure_cookie: bool,
+    /// A session unused this long ends (e.g. "30m").
+    #[serde(with = "humantime_serde")]
+    pub idle_timeout: Duration,
+    /// A session ends this long after login (e.g. "12h").
+    #[serde(with = "humantime_serde")]
+    pub absolute_timeout: Duration,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            store_path: PathBuf::from("data/mashup.sqlite"),
+            key: String::new(),
+            key_file: PathBuf::from("data/store.key"),
+            secure_cookie: false,
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 3600),
+        }
+    }
+}
+
+/// Login policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LoginConfig {
+    /// Growing delays after failed attempts.
+    pub throttle: auth::ThrottleConfig,
 }
 
 /// Logging settings.
@@ -108,6 +175,15 @@ mod tests {
             message.contains(&file.path().display().to_string()),
             "{message}"
         );
+    }
+
+    #[test]
+    fn durations_are_human_readable() {
+        let file =
+            file_with("[session]\nidle_timeout = \"5m\"\n[login.throttle]\nfree_failures = 1\n");
+        let config = Config::load_with_env(Some(file.path()), no_env()).unwrap();
+        assert_eq!(config.session.idle_timeout, Duration::from_secs(300));
+        assert_eq!(config.login.throttle.free_failures, 1);
     }
 
     #[test]

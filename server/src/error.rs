@@ -19,6 +19,12 @@ pub enum ServerError {
     /// Leptos' own settings (from cargo-leptos' environment) are unusable.
     #[error("invalid Leptos settings: {0}")]
     Leptos(String),
+    /// The session store (or its key) is unusable.
+    #[error("session store: {0}")]
+    Store(String),
+    /// The directory settings are unusable or the embedded directory failed to start.
+    #[error("directory: {0}")]
+    Directory(String),
     /// The listening socket could not be opened, or serving failed.
     #[error("cannot serve on {addr}: {source}")]
     Serve {

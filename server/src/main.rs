@@ -4,7 +4,9 @@
 mod config;
 mod edge;
 mod error;
+mod guard;
 mod routes;
+mod wiring;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,15 +47,20 @@ async fn run(args: Args) -> Result<(), ServerError> {
     let edge_settings = edge::EdgeSettings {
         extra_connect_src: dev_reload_source(&leptos),
     };
-    let router = routes::router(leptos, edge_settings);
+    let (authenticator, _embedded_directory) = wiring::authenticator(&config).await?;
+    let ctx = wiring::app_context(&config, authenticator).await?;
+    let router = routes::router(leptos, ctx, edge_settings);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Serve { addr, source })?;
     tracing::info!(%addr, "listening");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|source| ServerError::Serve { addr, source })
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|source| ServerError::Serve { addr, source })
 }
 
 /// Under `cargo leptos serve`/`watch` the page opens a socket to the reload

@@ -1,6 +1,9 @@
-//! The login policy of qlik-mashup, independent of the web framework: how
-//! often a username or a client address may fail before it has to wait.
+//! The login policy of qlik-mashup, independent of the web framework: the
+//! [`Authenticator`] seam to the directory, and how often a username or a
+//! client address may fail before it has to wait ([`Throttle`]).
 
+mod authenticator;
 mod throttle;
 
+pub use authenticator::{AuthError, Authenticator, BoxFuture, Identity};
 pub use throttle::{Throttle, ThrottleConfig, Throttled};

@@ -16,8 +16,10 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ThrottleConfig {
-    /// Failures allowed before any delay.
+    /// Failures allowed per username before any delay.
     pub free_failures: u32,
+    /// Failures allowed per client address (any usernames) before any delay.
+    pub address_free_failures: u32,
     /// The first delay, doubled with each further failure.
     #[serde(with = "seconds")]
     pub base_delay: Duration,
@@ -30,6 +32,7 @@ impl Default for ThrottleConfig {
     fn default() -> Self {
         Self {
             free_failures: 3,
+            address_free_failures: 20,
             base_delay: Duration::from_secs(2),
             max_delay: Duration::from_secs(15 * 60),
         }
@@ -109,8 +112,20 @@ impl Throttle {
 
     fn failure_at(&self, username: &str, address: IpAddr, now: Instant) {
         let config = &self.config;
-        record(&self.users, normalise(username), now, config);
-        record(&self.addresses, address, now, config);
+        record(
+            &self.users,
+            normalise(username),
+            now,
+            config,
+            config.free_failures,
+        );
+        record(
+            &self.addresses,
+            address,
+            now,
+            config,
+            config.address_free_failures,
+        );
     }
 }
 
@@ -137,6 +152,7 @@ fn record<K: std::hash::Hash + Eq>(
     key: K,
     now: Instant,
     config: &ThrottleConfig,
+    free_failures: u32,
 ) {
     let Ok(mut table) = table.lock() else { return };
     table.retain(|_, r| now.duration_since(r.last_failure) < config.max_delay);
@@ -147,7 +163,7 @@ fn record<K: std::hash::Hash + Eq>(
     });
     entry.failures += 1;
     entry.last_failure = now;
-    if let Some(over) = entry.failures.checked_sub(config.free_failures + 1) {
+    if let Some(over) = entry.failures.checked_sub(free_failures + 1) {
         let factor = 2u32.saturating_pow(over.min(30));
         let delay = config
             .base_delay
@@ -167,6 +183,7 @@ mod tests {
     fn throttle() -> Throttle {
         Throttle::new(ThrottleConfig {
             free_failures: 2,
+            address_free_failures: 2,
             base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(8),
         })

@@ -1,0 +1,210 @@
+//! Server functions of the account: log in, log out, who am I.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The logged-in user, as the page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewerInfo {
+    /// Name to greet the user with.
+    pub display_name: String,
+}
+
+/// Checks the password against the directory and starts a new browser session
+/// (a fresh cookie: the session id rotates at every login), then sends the
+/// browser to `next` (a local path) or the start page.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::server::{AppContext, sessions};
+    use auth::AuthError;
+
+    let ctx = use_context::<AppContext>()
+        .ok_or_else(|| ServerFnError::new("server misconfigured: no app context"))?;
+    let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
+    let axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr> =
+        leptos_axum::extract().await?;
+    let address = peer.ip();
+    let username = username.trim().to_owned();
+
+    if let Err(throttled) = ctx.throttle.check(&username, address) {
+        let seconds = throttled.retry_after.as_secs();
+        tracing::info!(target: "audit", user = %username, %address, outcome = "throttled", "login");
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+            if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
+                response.insert_header(http::header::RETRY_AFTER, value);
+            }
+        }
+        return Err(ServerFnError::new(format!(
+            "Too many failed attempts. Please wait {seconds} seconds and try again."
+        )));
+    }
+
+    let identity = match ctx.authenticator.authenticate(&username, &password).await {
+        Ok(identity) => identity,
+        Err(error) => {
+            let (outcome, code) = match error {
+                AuthError::InvalidCredentials => {
+                    ctx.throttle.failure(&username, address);
+                    ("rejected", LoginError::Invalid)
+                }
+                AuthError::Unavailable => ("directory-unavailable", LoginError::Unavailable),
+            };
+            tracing::info!(target: "audit", user = %username, %address, outcome, "login");
+            // Back to the form with the reason in the URL: the same page then
+            // shows it, with or without JavaScript.
+            leptos_axum::redirect(&login_url(Some(code), next.as_deref()));
+            return Ok(());
+        }
+    };
+    ctx.throttle.success(&username);
+
+    // Rotate: whatever session this browser had ends here.
+    if let Some((old, _)) = sessions::current(&ctx, &cookies).await {
+        ctx.store
+            .delete_browser_session(&old)
+            .await
+            .map_err(|e| ServerFnError::new(e.to_string()))?;
+    }
+    let user = store::SessionUser {
+        directory: ctx.user_directory.clone(),
+        user_id: identity.user_id.clone(),
+        display_name: identity.display_name.clone(),
+        attributes: identity
+            .groups
+            .iter()
+            .map(|g| ("Group".to_owned(), g.clone()))
+            .collect(),
+    };
+    let token = ctx.store.create_browser_session(&user).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot store the browser session");
+        ServerFnError::new("The server cannot store your session. Please try again later.")
+    })?;
+    sessions::set_cookie(&ctx, &cookies, &token);
+    tracing::info!(target: "audit", user = %identity.user_id, %address, outcome = "success", "login");
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Ends the user's sessions everywhere and sends the browser to the login page.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), ServerFnError> {
+    use crate::server::{AppContext, sessions};
+
+    let ctx = use_context::<AppContext>()
+        .ok_or_else(|| ServerFnError::new("server misconfigured: no app context"))?;
+    let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
+    if let Some((_, session)) = sessions::current(&ctx, &cookies).await {
+        ctx.store
+            .delete_user_browser_sessions(&session.user.directory, &session.user.user_id)
+            .await
+            .map_err(|e| ServerFnError::new(e.to_string()))?;
+        tracing::info!(target: "audit", user = %session.user.user_id, outcome = "logout", "logout");
+    }
+    sessions::clear_cookie(&ctx, &cookies);
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The logged-in user, or `None`.
+#[server(prefix = "/api", endpoint = "viewer")]
+pub async fn current_viewer() -> Result<Option<ViewerInfo>, ServerFnError> {
+    use crate::server::{AppContext, sessions};
+
+    let ctx = use_context::<AppContext>()
+        .ok_or_else(|| ServerFnError::new("server misconfigured: no app context"))?;
+    let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
+    Ok(sessions::current(&ctx, &cookies)
+        .await
+        .map(|(_, session)| ViewerInfo {
+            display_name: session.user.display_name,
+        }))
+}
+
+/// Why the login form is shown again (the `error` query parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginError {
+    /// Unknown user, wrong or empty password.
+    Invalid,
+    /// The directory could not be asked.
+    Unavailable,
+}
+
+impl LoginError {
+    /// The query-parameter value.
+    pub fn code(self) -> &'static str {
+        match self {
+            LoginError::Invalid => "invalid",
+            LoginError::Unavailable => "unavailable",
+        }
+    }
+
+    /// From the query-parameter value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "invalid" => Some(LoginError::Invalid),
+            "unavailable" => Some(LoginError::Unavailable),
+            _ => None,
+        }
+    }
+
+    /// What the user is told.
+    pub fn message(self) -> &'static str {
+        match self {
+            LoginError::Invalid => "Invalid username or password",
+            LoginError::Unavailable => "The directory is unreachable. Please try again later.",
+        }
+    }
+}
+
+/// `/login`, with the error and the page to return to.
+#[cfg(feature = "ssr")]
+pub fn login_url(error: Option<LoginError>, next: Option<&str>) -> String {
+    let mut query = Vec::new();
+    if let Some(error) = error {
+        query.push(format!("error={}", error.code()));
+    }
+    if let Some(next) = next.filter(|n| !n.is_empty()) {
+        let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        query.push(format!("next={encoded}"));
+    }
+    if query.is_empty() {
+        "/login".into()
+    } else {
+        format!("/login?{}", query.join("&"))
+    }
+}
+
+/// Only local paths are followed after login (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with("/login") =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/?x=1")), "/?x=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/login")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,164 @@
+//! What the dashboard shows, as written in the `[dashboard]` configuration.
+
+use serde::{Deserialize, Serialize};
+
+/// The dashboard definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DashboardConfig {
+    /// The Qlik app (its id) the dashboard reads.
+    pub app_id: String,
+    /// The page title.
+    pub title: String,
+    /// List boxes, one per field.
+    pub filters: Vec<FilterDef>,
+    /// Key figures.
+    pub kpis: Vec<KpiDef>,
+    /// Bar and line charts.
+    pub charts: Vec<ChartDef>,
+    /// Tables.
+    pub tables: Vec<TableDef>,
+}
+
+/// A list box on a field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterDef {
+    /// Field name in the app.
+    pub field: String,
+    /// Heading; the field name when absent.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// A key figure: one expression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiDef {
+    /// Label shown above the number.
+    pub label: String,
+    /// Qlik expression, e.g. `Sum(Sales)`.
+    pub expression: String,
+}
+
+/// Kind of chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartKind {
+    /// Vertical bars, one per dimension value.
+    Bar,
+    /// A line over the dimension values in their order.
+    Line,
+}
+
+/// A chart: one dimension, one measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartDef {
+    /// Bar or line.
+    pub kind: ChartKind,
+    /// Heading.
+    pub title: String,
+    /// Dimension field.
+    pub dimension: String,
+    /// Measure expression.
+    pub measure: String,
+    /// Measure label (axis title).
+    pub measure_label: String,
+}
+
+/// A measure column of a table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDef {
+    /// Column heading.
+    pub label: String,
+    /// Qlik expression.
+    pub expression: String,
+}
+
+/// A table: dimensions, then measures; paged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableDef {
+    /// Heading.
+    pub title: String,
+    /// Dimension fields.
+    pub dimensions: Vec<String>,
+    /// Measure columns.
+    pub measures: Vec<MeasureDef>,
+    /// Rows per page.
+    #[serde(default = "default_page_size")]
+    pub page_size: u32,
+}
+
+fn default_page_size() -> u32 {
+    20
+}
+
+impl Default for DashboardConfig {
+    /// The dashboard of the simulator's sample sales app.
+    fn default() -> Self {
+        let measure = |label: &str, expression: &str| MeasureDef {
+            label: label.into(),
+            expression: expression.into(),
+        };
+        Self {
+            app_id: "sample-sales".into(),
+            title: "Sales overview".into(),
+            filters: ["Region", "Category", "Year"]
+                .into_iter()
+                .map(|field| FilterDef {
+                    field: field.into(),
+                    label: None,
+                })
+                .collect(),
+            kpis: vec![
+                KpiDef {
+                    label: "Sales".into(),
+                    expression: "Sum(Sales)".into(),
+                },
+                KpiDef {
+                    label: "Orders".into(),
+                    expression: "Count(DISTINCT OrderID)".into(),
+                },
+                KpiDef {
+                    label: "Margin".into(),
+                    expression: "Sum(Sales) - Sum(Cost)".into(),
+                },
+            ],
+            charts: vec![
+                ChartDef {
+                    kind: ChartKind::Bar,
+                    title: "Sales by region".into(),
+                    dimension: "Region".into(),
+                    measure: "Sum(Sales)".into(),
+                    measure_label: "Sales".into(),
+                },
+                ChartDef {
+                    kind: ChartKind::Line,
+                    title: "Sales by month".into(),
+                    dimension: "Month".into(),
+                    measure: "Sum(Sales)".into(),
+                    measure_label: "Sales".into(),
+                },
+            ],
+            tables: vec![TableDef {
+                title: "Customers".into(),
+                dimensions: vec!["Customer".into(), "Region".into()],
+                measures: vec![
+                    measure("Sales", "Sum(Sales)"),
+                    measure("Orders", "Count(DISTINCT OrderID)"),
+                ],
+                page_size: default_page_size(),
+            }],
+        }
+    }
+}
+
+impl FilterDef {
+    /// The heading shown.
+    pub fn heading(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.field)
+    }
+}

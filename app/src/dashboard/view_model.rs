@@ -1,0 +1,236 @@
+//! What the dashboard components render: plain data, no Qlik handles, ids of
+//! Qlik sessions or hosts. Built on the server, sent to the browser as is.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::ChartKind;
+
+/// A value's selection state, after Qlik's letters and colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ValueState {
+    /// `S`: selected (green, white text).
+    Selected,
+    /// `O`: possible (white).
+    Possible,
+    /// `A`: alternative (light grey).
+    Alternative,
+    /// `X`: excluded (dark grey).
+    Excluded,
+    /// `XS`: selected, but excluded by another field (dark grey).
+    SelectedExcluded,
+    /// `L`: locked.
+    Locked,
+}
+
+impl ValueState {
+    /// From Qlik's `qState` letter(s); unknown letters count as possible.
+    pub fn from_letter(letter: &str) -> Self {
+        match letter {
+            "S" => ValueState::Selected,
+            "A" => ValueState::Alternative,
+            "X" | "XL" => ValueState::Excluded,
+            "XS" => ValueState::SelectedExcluded,
+            "L" => ValueState::Locked,
+            _ => ValueState::Possible,
+        }
+    }
+
+    /// The CSS class that gives the value Qlik's colour.
+    pub fn css_class(self) -> &'static str {
+        match self {
+            ValueState::Selected => "state-selected",
+            ValueState::Possible => "state-possible",
+            ValueState::Alternative => "state-alternative",
+            ValueState::Excluded => "state-excluded",
+            ValueState::SelectedExcluded => "state-selected-excluded",
+            ValueState::Locked => "state-locked",
+        }
+    }
+
+    /// Qlik's background colour for the state.
+    pub fn colour(self) -> &'static str {
+        match self {
+            ValueState::Selected | ValueState::Locked => "#00873D",
+            ValueState::Possible => "#FFFFFF",
+            ValueState::Alternative => "#E4E4E4",
+            ValueState::Excluded | ValueState::SelectedExcluded => "#A9A9A9",
+        }
+    }
+
+    /// True for values that show as selected.
+    pub fn is_selected(self) -> bool {
+        matches!(
+            self,
+            ValueState::Selected | ValueState::SelectedExcluded | ValueState::Locked
+        )
+    }
+}
+
+/// One value of a list box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListValue {
+    /// The text shown.
+    pub text: String,
+    /// The engine's element number (what a click selects).
+    pub elem: i64,
+    /// Its state.
+    pub state: ValueState,
+}
+
+/// A list box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListBoxView {
+    /// Dashboard object id.
+    pub id: String,
+    /// Heading.
+    pub heading: String,
+    /// Values in display order.
+    pub values: Vec<ListValue>,
+    /// How many values are selected.
+    pub selected: u32,
+    /// How many distinct values the field has.
+    pub total: u32,
+}
+
+/// A key figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiView {
+    /// Dashboard object id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// The formatted value, or a dash when it cannot be computed.
+    pub text: String,
+}
+
+/// One bar or line point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartPoint {
+    /// Dimension value.
+    pub label: String,
+    /// Measure value (0 when not numeric).
+    pub value: f64,
+    /// Measure value as formatted text.
+    pub text: String,
+}
+
+/// A chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartView {
+    /// Dashboard object id.
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// Bar or line.
+    pub kind: ChartKind,
+    /// Measure label.
+    pub measure_label: String,
+    /// Points in order.
+    pub points: Vec<ChartPoint>,
+    /// A message instead of the chart when the engine reports an error.
+    pub error: Option<String>,
+}
+
+/// A page of a table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableView {
+    /// Dashboard object id.
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// Column headings.
+    pub headers: Vec<String>,
+    /// Which columns are numeric (right-aligned).
+    pub numeric: Vec<bool>,
+    /// The rows of this page, as text.
+    pub rows: Vec<Vec<String>>,
+    /// All rows of the table.
+    pub total_rows: u32,
+    /// First row of this page.
+    pub first_row: u32,
+}
+
+/// One field in the current-selections bar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionChip {
+    /// Field name.
+    pub field: String,
+    /// "EMEA, APAC" or "3 of 10".
+    pub summary: String,
+}
+
+/// The current-selections bar.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SelectionsView {
+    /// One chip per field with a selection.
+    pub chips: Vec<SelectionChip>,
+    /// A step back is possible.
+    pub can_back: bool,
+    /// A step forward is possible.
+    pub can_forward: bool,
+}
+
+/// Everything on the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    /// Page title.
+    pub title: String,
+    /// Current selections.
+    pub selections: SelectionsView,
+    /// List boxes.
+    pub filters: Vec<ListBoxView>,
+    /// Key figures.
+    pub kpis: Vec<KpiView>,
+    /// Charts.
+    pub charts: Vec<ChartView>,
+    /// Tables.
+    pub tables: Vec<TableView>,
+}
+
+/// A number for axis ticks: 1.2k, 3.4M, 5.6B; small numbers as they are.
+pub fn compact_number(value: f64) -> String {
+    let magnitude = value.abs();
+    let (scaled, suffix) = if magnitude >= 1e9 {
+        (value / 1e9, "B")
+    } else if magnitude >= 1e6 {
+        (value / 1e6, "M")
+    } else if magnitude >= 1e3 {
+        (value / 1e3, "k")
+    } else {
+        (value, "")
+    };
+    let text = if suffix.is_empty() && scaled.fract() == 0.0 {
+        format!("{scaled:.0}")
+    } else {
+        format!("{scaled:.1}")
+    };
+    let text = text.strip_suffix(".0").unwrap_or(&text).to_owned();
+    format!("{text}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_map_to_qlik_colours() {
+        assert_eq!(ValueState::from_letter("S").colour(), "#00873D");
+        assert_eq!(ValueState::from_letter("O").colour(), "#FFFFFF");
+        assert_eq!(ValueState::from_letter("A").colour(), "#E4E4E4");
+        assert_eq!(ValueState::from_letter("X").colour(), "#A9A9A9");
+        assert_eq!(ValueState::from_letter("XS"), ValueState::SelectedExcluded);
+        assert!(ValueState::from_letter("XS").is_selected());
+        assert!(!ValueState::from_letter("A").is_selected());
+        assert_eq!(ValueState::from_letter("?"), ValueState::Possible);
+    }
+
+    #[test]
+    fn compact_numbers() {
+        assert_eq!(compact_number(0.0), "0");
+        assert_eq!(compact_number(950.0), "950");
+        assert_eq!(compact_number(1500.0), "1.5k");
+        assert_eq!(compact_number(2_000_000.0), "2M");
+        assert_eq!(compact_number(-3_450_000_000.0), "-3.5B");
+        assert_eq!(compact_number(0.25), "0.2");
+    }
+}

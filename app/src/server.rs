@@ -1,0 +1,7 @@
+//! The server side of the app (feature `ssr`): what server functions and the
+//! renderer need from the rest of the server.
+
+pub mod context;
+pub mod sessions;
+
+pub use context::{AppContext, SessionSettings};

@@ -1,0 +1,35 @@
+//! The state the server hands to pages and server functions.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use auth::{Authenticator, Throttle};
+use store::Store;
+
+/// Browser-session cookie settings.
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    /// Cookie name (`__Host-` prefixed when served over https).
+    pub cookie_name: String,
+    /// Mark the cookie `Secure` (the site is served over https).
+    pub secure: bool,
+    /// A session unused this long ends.
+    pub idle_timeout: Duration,
+    /// A session ends this long after login, used or not.
+    pub absolute_timeout: Duration,
+}
+
+/// Everything server functions need; provided as Leptos context.
+#[derive(Clone)]
+pub struct AppContext {
+    /// Browser sessions and Qlik cookies.
+    pub store: Store,
+    /// Checks passwords (the directory).
+    pub authenticator: Arc<dyn Authenticator>,
+    /// Failed-login throttle.
+    pub throttle: Arc<Throttle>,
+    /// Cookie and timeout settings.
+    pub sessions: SessionSettings,
+    /// The Qlik user directory every user belongs to.
+    pub user_directory: String,
+}

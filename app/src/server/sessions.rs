@@ -1,0 +1,48 @@
+//! Reading and writing the browser-session cookie.
+
+use store::{BrowserSession, SessionToken};
+use tower_cookies::cookie::SameSite;
+use tower_cookies::{Cookie, Cookies};
+
+use super::context::AppContext;
+
+/// The live browser session of a request, if its cookie names one.
+pub async fn current(
+    ctx: &AppContext,
+    cookies: &Cookies,
+) -> Option<(SessionToken, BrowserSession)> {
+    let token = SessionToken::from_cookie(cookies.get(&ctx.sessions.cookie_name)?.value());
+    match ctx
+        .store
+        .browser_session(
+            &token,
+            ctx.sessions.idle_timeout,
+            ctx.sessions.absolute_timeout,
+        )
+        .await
+    {
+        Ok(Some(session)) => Some((token, session)),
+        Ok(None) => None,
+        Err(error) => {
+            tracing::error!(%error, "reading the session store failed");
+            None
+        }
+    }
+}
+
+/// Sets the session cookie: HttpOnly, SameSite=Lax, Secure over https.
+pub fn set_cookie(ctx: &AppContext, cookies: &Cookies, token: &SessionToken) {
+    let mut cookie = Cookie::new(ctx.sessions.cookie_name.clone(), token.expose().to_owned());
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_secure(ctx.sessions.secure);
+    cookie.set_path("/");
+    cookies.add(cookie);
+}
+
+/// Clears the session cookie.
+pub fn clear_cookie(ctx: &AppContext, cookies: &Cookies) {
+    let mut cookie = Cookie::from(ctx.sessions.cookie_name.clone());
+    cookie.set_path("/");
+    cookies.remove(cookie);
+}
