@@ -1,0 +1,118 @@
+//! One engine WebSocket: greeting, request loop, proxy signals.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::methods::{Call, Handles, dispatch};
+use super::rpc::{DeltaCache, Request, error_frame, notification, result_frame};
+use crate::state::{EngineKey, ProxySession, SocketSignal, State};
+
+/// Who opened the socket, and on which engine URL.
+pub(crate) struct SocketContext {
+    pub session: ProxySession,
+    pub app: String,
+    pub identity: String,
+    pub ttl: Duration,
+}
+
+fn timestamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}", now.as_secs())
+}
+
+/// Serves an authenticated engine socket until it closes.
+pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketContext) {
+    let user = ctx.session.user.clone();
+    let key = EngineKey::new(&user, &ctx.app, &ctx.identity);
+    let (data, attached) = state.attach_engine(&key, ctx.ttl);
+    let (signal_tx, mut signals) = mpsc::unbounded_channel();
+    let socket_id = state.add_socket(&ctx.session, signal_tx);
+    let (mut sink, mut stream) = socket.split();
+
+    let greeting = notification(
+        "OnConnected",
+        json!({"qSessionState": if attached { "SESSION_ATTACHED" } else { "SESSION_CREATED" }}),
+    );
+    let mut open = sink.send(Message::text(greeting.to_string())).await.is_ok();
+    let mut handles = Handles::default();
+    let mut deltas = DeltaCache::default();
+    let mut greeted_auth = false;
+    while open {
+        tokio::select! {
+            signal = signals.recv() => match signal {
+                Some(SocketSignal::Fatal { method, message }) => {
+                    let notice = notification(method, json!({
+                        "severity": "fatal", "timestamp": timestamp(), "message": message,
+                    }));
+                    let _ = sink.send(Message::text(notice.to_string())).await;
+                    let _ = sink.send(Message::Close(None)).await;
+                    open = false;
+                }
+                // A network failure: the socket just goes away.
+                Some(SocketSignal::Drop) | None => open = false,
+            },
+            frame = stream.next() => {
+                let text = match frame {
+                    Some(Ok(Message::Text(text))) => text.to_string(),
+                    Some(Ok(Message::Binary(bytes))) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Ok(_)) => continue,
+                };
+                // Engine traffic counts as activity for the proxy session.
+                state.touch(&ctx.session.id);
+                let mut out: Vec<Value> = Vec::new();
+                if !greeted_auth {
+                    greeted_auth = true;
+                    out.push(notification("OnAuthenticationInformation", json!({
+                        "userId": user.id, "userDirectory": user.directory,
+                        "logoutUri": format!("{}/qps/user", state.config.path_prefix()),
+                        "mustAuthenticate": false,
+                    })));
+                }
+                match Request::decode(&text) {
+                    Err((id, error)) => out.push(error_frame(id.as_ref(), &error)),
+                    Ok(request) => {
+                        let result = {
+                            let mut data = data.lock().await;
+                            dispatch(Call {
+                                request: &request,
+                                user: &user,
+                                catalog: &state.catalog,
+                                data: &mut data,
+                                handles: &mut handles,
+                            })
+                        };
+                        // A request without id is a notification: no answer.
+                        if let Some(id) = &request.id {
+                            out.push(match result {
+                                Ok(value) if request.delta => result_frame(
+                                    id,
+                                    deltas.encode(request.handle, &request.method, value),
+                                    true,
+                                    &[],
+                                ),
+                                Ok(value) => result_frame(id, value, false, &[]),
+                                Err(error) => error_frame(Some(id), &error),
+                            });
+                        }
+                    }
+                }
+                for frame in out {
+                    if sink.send(Message::text(frame.to_string())).await.is_err() {
+                        open = false;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    state.remove_socket(socket_id);
+    state.detach_engine(&key);
+}

@@ -1,0 +1,173 @@
+//! Starting and stopping the simulator.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::catalog::Catalog;
+use crate::config::SimConfig;
+use crate::error::SimError;
+use crate::state::{State, Stats, User};
+use crate::{proxy, qps, tls};
+
+/// Entry point of the simulator.
+#[derive(Debug)]
+pub struct Simulator;
+
+/// A running simulator; stops when dropped (or on [`RunningSim::shutdown`]).
+pub struct RunningSim {
+    state: Arc<State>,
+    proxy_addr: SocketAddr,
+    qps_addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for RunningSim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningSim")
+            .field("proxy_addr", &self.proxy_addr)
+            .field("qps_addr", &self.qps_addr)
+            .finish()
+    }
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, SimError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| SimError::Bind { addr, source })
+}
+
+impl Simulator {
+    /// Binds both listeners and starts serving.
+    pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
+        let catalog = match &config.apps_dir {
+            Some(dir) => Catalog::load(dir)?,
+            None => Catalog::builtin(),
+        };
+        let qps_tls = config.qps_tls.as_ref().map(tls::acceptor).transpose()?;
+        let proxy_listener = bind(config.proxy_addr).await?;
+        let qps_listener = bind(config.qps_addr).await?;
+        let local = |l: &TcpListener, addr| {
+            l.local_addr()
+                .map_err(|source| SimError::Bind { addr, source })
+        };
+        let proxy_addr = local(&proxy_listener, config.proxy_addr)?;
+        let qps_addr = local(&qps_listener, config.qps_addr)?;
+        let sweep =
+            (config.session_timeout / 10).clamp(Duration::from_millis(50), Duration::from_secs(5));
+        let state = State::new(config, catalog);
+        let (stop, stopped) = watch::channel(false);
+        let until_stopped = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+
+        let proxy_app = proxy::router(state.clone());
+        let proxy_task = tokio::spawn({
+            let stopped = stopped.clone();
+            async move {
+                let _ = axum::serve(proxy_listener, proxy_app)
+                    .with_graceful_shutdown(until_stopped(stopped))
+                    .await;
+            }
+        });
+        let qps_app = qps::router(state.clone());
+        let qps_task = match qps_tls {
+            Some(acceptor) => tokio::spawn({
+                let stopped = stopped.clone();
+                async move {
+                    let listener = tls::TlsListener {
+                        inner: qps_listener,
+                        acceptor,
+                    };
+                    let _ = axum::serve(listener, qps_app)
+                        .with_graceful_shutdown(until_stopped(stopped))
+                        .await;
+                }
+            }),
+            None => tokio::spawn({
+                let stopped = stopped.clone();
+                async move {
+                    let _ = axum::serve(qps_listener, qps_app)
+                        .with_graceful_shutdown(until_stopped(stopped))
+                        .await;
+                }
+            }),
+        };
+        let sweeper = tokio::spawn({
+            let state = Arc::downgrade(&state);
+            let mut stopped = stopped.clone();
+            async move {
+                loop {
+                    tokio::select! {
+                        _ = tokio::time::sleep(sweep) => {}
+                        _ = stopped.wait_for(|s| *s) => return,
+                    }
+                    match state.upgrade() {
+                        Some(state) => state.expire(),
+                        None => return,
+                    }
+                }
+            }
+        });
+        Ok(RunningSim {
+            state,
+            proxy_addr,
+            qps_addr,
+            stop,
+            tasks: vec![proxy_task, qps_task, sweeper],
+        })
+    }
+}
+
+impl RunningSim {
+    /// The proxy listener's address.
+    pub fn proxy_addr(&self) -> SocketAddr {
+        self.proxy_addr
+    }
+
+    /// The QPS listener's address.
+    pub fn qps_addr(&self) -> SocketAddr {
+        self.qps_addr
+    }
+
+    /// The proxy session cookie name.
+    pub fn cookie_name(&self) -> String {
+        self.state.config.cookie_name()
+    }
+
+    /// Counters (as `GET /sim/stats`).
+    pub fn stats(&self) -> Stats {
+        self.state.stats()
+    }
+
+    /// Closes the user's engine sockets abruptly, ending no session (as
+    /// `POST /sim/drop-sockets/{directory}/{user}`). Returns how many.
+    pub fn drop_sockets(&self, directory: &str, user_id: &str) -> usize {
+        self.state.drop_user_sockets(&User {
+            directory: directory.into(),
+            id: user_id.into(),
+        })
+    }
+
+    /// Stops serving and waits for the listeners to close.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks.drain(..) {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! TLS for the QPS listener, optionally requiring client certificates (as
+//! Qlik requires on port 4243).
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+use crate::config::TlsFiles;
+use crate::error::SimError;
+
+/// Builds the acceptor from the PEM files.
+pub(crate) fn acceptor(files: &TlsFiles) -> Result<TlsAcceptor, SimError> {
+    let tls = |what: &str, e: &dyn std::fmt::Display| SimError::Tls(format!("{what}: {e}"));
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
+        .map_err(|e| tls(&files.cert.display().to_string(), &e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| tls(&files.cert.display().to_string(), &e))?;
+    let key = PrivateKeyDer::from_pem_file(&files.key)
+        .map_err(|e| tls(&files.key.display().to_string(), &e))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| tls("protocol versions", &e))?;
+    let builder = match &files.client_ca {
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in
+                CertificateDer::pem_file_iter(ca).map_err(|e| tls(&ca.display().to_string(), &e))?
+            {
+                roots
+                    .add(cert.map_err(|e| tls(&ca.display().to_string(), &e))?)
+                    .map_err(|e| tls(&ca.display().to_string(), &e))?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()
+            .map_err(|e| tls("client CA", &e))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let config = builder
+        .with_single_cert(certs, key)
+        .map_err(|e| tls("certificate", &e))?;
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
+/// A listener that yields only connections whose TLS handshake succeeded.
+pub(crate) struct TlsListener {
+    pub inner: TcpListener,
+    pub acceptor: TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = TlsStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((stream, addr)) = self.inner.accept().await else {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            };
+            let handshake = self.acceptor.accept(stream);
+            match tokio::time::timeout(Duration::from_secs(5), handshake).await {
+                Ok(Ok(tls)) => return (tls, addr),
+                Ok(Err(error)) => tracing::debug!(%addr, %error, "TLS handshake refused"),
+                Err(_) => tracing::debug!(%addr, "TLS handshake timed out"),
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
+}
