@@ -5,7 +5,7 @@ CARGO := cargo
 LEPTOS := cargo leptos
 NATIVE_PACKAGES := -p app -p qlik-mashup -p qlik -p qlik-sim -p directory -p store -p hub -p auth
 
-.PHONY: setup serve test fmt clippy unit end2end
+.PHONY: setup serve test fmt clippy unit enigma end2end
 
 setup:
 	./scripts/setup.sh
@@ -13,7 +13,7 @@ setup:
 serve: setup
 	$(LEPTOS) serve
 
-test: setup fmt clippy unit end2end
+test: setup fmt clippy unit enigma end2end
 
 fmt:
 	cargo fmt --all -- --check
@@ -24,6 +24,10 @@ clippy:
 
 unit:
 	$(CARGO) test $(NATIVE_PACKAGES)
+
+# A real Qlik client (enigma.js, pinned) against the simulator.
+enigma:
+	./crates/qlik-sim/enigma-test/run.sh
 
 end2end:
 	$(LEPTOS) end-to-end

@@ -1,0 +1,117 @@
+// enigma.js 2.15.0, unchanged and with its own schema, against qlik-sim.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const require = createRequire(import.meta.url);
+const enigma = require('enigma.js');
+const schema = require('enigma.js/schemas/12.2027.0.json');
+const WebSocket = require('ws');
+
+const simBin =
+  process.env.QLIK_SIM_BIN ?? path.resolve(import.meta.dirname, '../../../target/debug/qlik-sim');
+const KEY = 'abcdefghij012345';
+let sim;
+let proxy;
+let qps;
+
+before(async () => {
+  sim = spawn(simBin, ['--proxy', '127.0.0.1:0', '--qps', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: sim.stdout });
+  await new Promise((resolve, reject) => {
+    sim.once('error', reject);
+    lines.on('line', (line) => {
+      const match = /(proxy|qps) listening on https?:\/\/(\S+)/.exec(line);
+      if (match && match[1] === 'proxy') proxy = match[2];
+      if (match && match[1] === 'qps') qps = match[2];
+      if (proxy && qps) resolve();
+    });
+  });
+});
+
+after(() => sim?.kill('SIGTERM'));
+
+/** Ticket from QPS, redeemed with a GET under the proxy: the session cookie. */
+async function sessionCookie(user) {
+  const response = await fetch(`http://${qps}/qps/ticket?xrfkey=${KEY}`, {
+    method: 'POST',
+    headers: { 'X-Qlik-Xrfkey': KEY, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ UserDirectory: 'CORP', UserId: user, Attributes: [] }),
+  });
+  assert.equal(response.status, 201);
+  const { Ticket } = await response.json();
+  const hub = await fetch(`http://${proxy}/hub/?qlikTicket=${Ticket}`, { redirect: 'manual' });
+  assert.equal(hub.status, 200);
+  return hub.headers.get('set-cookie').split(';')[0];
+}
+
+function open(url, cookie) {
+  const states = [];
+  const session = enigma.create({
+    schema,
+    url,
+    createSocket: (u) => new WebSocket(u, { headers: { Cookie: cookie } }),
+  });
+  // open() may resolve before the greeting is dispatched: wait for it.
+  const greeted = new Promise((resolve) => {
+    session.on('notification:OnConnected', (params) => {
+      states.push(params.qSessionState);
+      resolve(params.qSessionState);
+    });
+  });
+  return { session, states, greeted };
+}
+
+test('ticket, cookie, OnConnected SESSION_CREATED, OpenDoc', async () => {
+  const cookie = await sessionCookie('enigma-1');
+  const { session, greeted } = open(`ws://${proxy}/app/sample-sales`, cookie);
+  const global = await session.open();
+  assert.equal(await greeted, 'SESSION_CREATED');
+  assert.match(await global.engineVersion().then((v) => v.qComponentVersion), /^12\./);
+  const doc = await global.openDoc('sample-sales');
+  const layout = await doc.getAppLayout();
+  assert.equal(layout.qTitle, 'Sample Sales');
+  // Delta protocol: unchanged layouts come back the same.
+  assert.deepEqual(await doc.getAppLayout(), layout);
+  await session.close();
+});
+
+test('with a /ttl/ URL, suspend and resume attach to the same session', async () => {
+  const cookie = await sessionCookie('enigma-2');
+  const { session, states, greeted } = open(`ws://${proxy}/app/sample-sales/ttl/30`, cookie);
+  const global = await session.open();
+  await greeted;
+  const doc = await global.openDoc('sample-sales');
+  await session.suspend();
+  await session.resume(true);
+  assert.deepEqual(states, ['SESSION_CREATED', 'SESSION_ATTACHED']);
+  const active = await global.getActiveDoc();
+  assert.equal(active.id, 'sample-sales');
+  // The Doc API the client held before was restored (by GetActiveDoc).
+  assert.equal((await doc.getAppLayout()).qTitle, 'Sample Sales');
+  await session.close();
+});
+
+test('without a TTL, resume finds a new session', async () => {
+  const cookie = await sessionCookie('enigma-3');
+  const { session, states, greeted } = open(`ws://${proxy}/app/sample-sales`, cookie);
+  const global = await session.open();
+  await greeted;
+  await global.openDoc('sample-sales');
+  await session.suspend();
+  // The engine session died with its socket: resume sees SESSION_CREATED,
+  // and resume(onlyIfAttached) refuses it (enigma.js error -12).
+  await assert.rejects(session.resume(true), (error) => error.code === -12);
+  assert.deepEqual(states, ['SESSION_CREATED', 'SESSION_CREATED']);
+  // The proxy session (cookie) still works for a fresh engine session.
+  const again = open(`ws://${proxy}/app/sample-sales`, cookie);
+  const global2 = await again.session.open();
+  assert.equal(await again.greeted, 'SESSION_CREATED');
+  await assert.rejects(global2.getActiveDoc(), (error) => error.code === 1017);
+  await again.session.close();
+});
