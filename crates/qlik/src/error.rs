@@ -73,21 +73,33 @@ impl Error {
 
 impl From<reqwest::Error> for Error {
     fn from(error: reqwest::Error) -> Self {
+        // URLs can carry a ticket: never keep them in an error.
+        let error = error.without_url();
         if error.is_timeout() {
             return Error::Timeout;
         }
         if error.is_decode() {
-            return Error::BadResponse(error.without_url().to_string());
+            return Error::BadResponse(error.to_string());
         }
-        // A refused client certificate surfaces as a TLS alert during connect.
-        let text = format!("{:?}", error);
-        if text.contains("CertificateRequired")
-            || text.contains("BadCertificate")
-            || text.contains("certificate required")
+        // A refused client certificate surfaces as a TLS alert from the server.
+        let mut chain = String::new();
+        let mut source: Option<&dyn std::error::Error> = Some(&error);
+        while let Some(e) = source {
+            chain.push_str(&format!("{e}; "));
+            source = e.source();
+        }
+        if [
+            "CertificateRequired",
+            "BadCertificate",
+            "UnknownCA",
+            "certificate required",
+        ]
+        .iter()
+        .any(|alert| chain.contains(alert))
         {
             return Error::Unauthorized;
         }
-        Error::Transport(error.without_url().to_string())
+        Error::Transport(chain.trim_end_matches("; ").to_owned())
     }
 }
 
