@@ -1,74 +1,47 @@
 //! The apps the engine can open.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use serde::Deserialize;
-
+use crate::data::{App, load_app, sample_app};
 use crate::error::SimError;
-
-/// An app as the engine lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppInfo {
-    /// App id (what `OpenDoc` takes).
-    pub id: String,
-    /// Title.
-    pub name: String,
-}
 
 /// The apps, from a folder or built in.
 #[derive(Debug, Clone)]
 pub struct Catalog {
-    apps: Vec<AppInfo>,
-}
-
-#[derive(Deserialize)]
-struct Manifest {
-    id: String,
-    name: String,
+    apps: Vec<Arc<App>>,
 }
 
 impl Catalog {
-    /// The built-in sample sales app.
-    pub fn builtin() -> Self {
+    /// The built-in sample sales app with `rows` order lines.
+    pub fn builtin(rows: usize) -> Self {
         Self {
-            apps: vec![AppInfo {
-                id: "sample-sales".into(),
-                name: "Sample Sales".into(),
-            }],
+            apps: vec![Arc::new(sample_app(rows))],
         }
     }
 
-    /// Every sub-folder of `dir` holding an `app.toml` (keys `id`, `name`, more
-    /// for the data model). Errors name the file.
+    /// Every sub-folder of `dir` holding an `app.toml`. Errors name the file
+    /// (and for data, the line).
     pub fn load(dir: &Path) -> Result<Self, SimError> {
         let entries = std::fs::read_dir(dir)
             .map_err(|e| SimError::Apps(format!("{}: {e}", dir.display())))?;
         let mut apps = Vec::new();
         for entry in entries.flatten() {
-            let manifest = entry.path().join("app.toml");
-            if !manifest.is_file() {
-                continue;
+            if entry.path().join("app.toml").is_file() {
+                apps.push(Arc::new(load_app(&entry.path()).map_err(SimError::Apps)?));
             }
-            let text = std::fs::read_to_string(&manifest)
-                .map_err(|e| SimError::Apps(format!("{}: {e}", manifest.display())))?;
-            let parsed: Manifest = toml::from_str(&text)
-                .map_err(|e| SimError::Apps(format!("{}: {e}", manifest.display())))?;
-            apps.push(AppInfo {
-                id: parsed.id,
-                name: parsed.name,
-            });
         }
         apps.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(Self { apps })
     }
 
     /// The app with this id.
-    pub fn get(&self, id: &str) -> Option<&AppInfo> {
+    pub fn get(&self, id: &str) -> Option<&Arc<App>> {
         self.apps.iter().find(|a| a.id == id)
     }
 
     /// All apps.
-    pub fn apps(&self) -> &[AppInfo] {
+    pub fn apps(&self) -> &[Arc<App>] {
         &self.apps
     }
 }

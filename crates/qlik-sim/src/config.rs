@@ -26,6 +26,8 @@ pub struct SimConfig {
     pub virtual_proxy: String,
     /// Folder of apps (sub-folders with `app.toml`); none: the built-in sample app.
     pub apps_dir: Option<PathBuf>,
+    /// Order lines of the built-in sample app.
+    pub sample_rows: usize,
     /// Parallel proxy sessions per user (Qlik: 5).
     pub max_sessions: usize,
     /// Proxy session inactivity timeout (Qlik: 30 min).
@@ -45,6 +47,7 @@ impl Default for SimConfig {
             qps_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             virtual_proxy: String::new(),
             apps_dir: None,
+            sample_rows: crate::data::DEFAULT_ROWS,
             max_sessions: 5,
             session_timeout: Duration::from_secs(30 * 60),
             ticket_ttl: Duration::from_secs(60),

@@ -13,16 +13,16 @@
 
 mod catalog;
 mod config;
+pub mod data;
 mod engine;
 mod error;
-pub mod model;
 mod proxy;
 mod qps;
 mod sim;
 mod state;
 mod tls;
 
-pub use catalog::{AppInfo, Catalog};
+pub use catalog::Catalog;
 pub use config::{SimConfig, TlsFiles};
 pub use error::SimError;
 pub use sim::{RunningSim, Simulator};

@@ -24,6 +24,9 @@ struct Args {
     /// Folder of apps (sub-folders with app.toml and CSV files); default: the sample app.
     #[arg(long)]
     apps: Option<PathBuf>,
+    /// Order lines of the built-in sample app.
+    #[arg(long, default_value_t = qlik_sim::data::DEFAULT_ROWS)]
+    rows: usize,
     /// Parallel proxy sessions per user.
     #[arg(long, default_value_t = 5)]
     max_sessions: usize,
@@ -61,6 +64,7 @@ async fn main() -> ExitCode {
         qps_addr: args.qps,
         virtual_proxy: args.virtual_proxy,
         apps_dir: args.apps,
+        sample_rows: args.rows,
         max_sessions: args.max_sessions,
         session_timeout: args.session_timeout,
         ticket_ttl: args.ticket_ttl,

@@ -47,7 +47,7 @@ impl Simulator {
     pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
         let catalog = match &config.apps_dir {
             Some(dir) => Catalog::load(dir)?,
-            None => Catalog::builtin(),
+            None => Catalog::builtin(config.sample_rows),
         };
         let qps_tls = config.qps_tls.as_ref().map(tls::acceptor).transpose()?;
         let proxy_listener = bind(config.proxy_addr).await?;

@@ -122,16 +122,30 @@ impl DeltaCache {
         }
         Value::Object(out)
     }
+
+    /// Forgets a released handle.
+    pub fn forget(&mut self, handle: i64) {
+        self.values.retain(|(h, _, _), _| *h != handle);
+    }
 }
 
 /// A success frame.
-pub(crate) fn result_frame(id: &Value, result: Value, delta: bool, change: &[i64]) -> Value {
+pub(crate) fn result_frame(
+    id: &Value,
+    result: Value,
+    delta: bool,
+    change: &[i64],
+    close: &[i64],
+) -> Value {
     let mut frame = json!({"jsonrpc": "2.0", "id": id, "result": result});
     if delta {
         frame["delta"] = Value::Bool(true);
     }
     if !change.is_empty() {
         frame["change"] = json!(change);
+    }
+    if !close.is_empty() {
+        frame["close"] = json!(close);
     }
     frame
 }

@@ -34,6 +34,7 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
     let (data, attached) = state.attach_engine(&key, ctx.ttl);
     let (signal_tx, mut signals) = mpsc::unbounded_channel();
     let socket_id = state.add_socket(&ctx.session, signal_tx);
+    let mut others = data.lock().await.changes.subscribe();
     let (mut sink, mut stream) = socket.split();
 
     let greeting = notification(
@@ -46,6 +47,17 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
     let mut greeted_auth = false;
     while open {
         tokio::select! {
+            // Selections changed on another socket of this engine session:
+            // tell this one which of its objects changed.
+            origin = others.recv() => {
+                if matches!(origin, Ok(id) if id != socket_id) || matches!(origin, Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) {
+                    let change = handles.objects();
+                    if !change.is_empty() {
+                        let frame = json!({"jsonrpc": "2.0", "change": change});
+                        open = sink.send(Message::text(frame.to_string())).await.is_ok();
+                    }
+                }
+            }
             signal = signals.recv() => match signal {
                 Some(SocketSignal::Fatal { method, message }) => {
                     let notice = notification(method, json!({
@@ -81,24 +93,37 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
                     Ok(request) => {
                         let result = {
                             let mut data = data.lock().await;
-                            dispatch(Call {
+                            let outcome = dispatch(Call {
                                 request: &request,
                                 user: &user,
                                 catalog: &state.catalog,
                                 data: &mut data,
                                 handles: &mut handles,
-                            })
+                            });
+                            if matches!(&outcome, Ok(o) if o.selections_changed) {
+                                let _ = data.changes.send(socket_id);
+                            }
+                            outcome
                         };
                         // A request without id is a notification: no answer.
                         if let Some(id) = &request.id {
                             out.push(match result {
-                                Ok(value) if request.delta => result_frame(
-                                    id,
-                                    deltas.encode(request.handle, &request.method, value),
-                                    true,
-                                    &[],
-                                ),
-                                Ok(value) => result_frame(id, value, false, &[]),
+                                Ok(outcome) => {
+                                    let change = if outcome.selections_changed {
+                                        handles.objects()
+                                    } else {
+                                        Vec::new()
+                                    };
+                                    for handle in &outcome.closed {
+                                        deltas.forget(*handle);
+                                    }
+                                    let value = if request.delta {
+                                        deltas.encode(request.handle, &request.method, outcome.result)
+                                    } else {
+                                        outcome.result
+                                    };
+                                    result_frame(id, value, request.delta, &change, &outcome.closed)
+                                }
                                 Err(error) => error_frame(Some(id), &error),
                             });
                         }

@@ -1,1 +1,0 @@
-//! The associative in-memory data model of the simulated engine.
