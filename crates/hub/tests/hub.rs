@@ -1,0 +1,329 @@
+//! The hub against qlik-sim over real sockets, with a real SQLite store.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hub::{Hub, HubConfig, ObjectDef, SessionSource};
+use qlik::proxy::Proxy;
+use qlik::qps::{QpsClient, QpsConfig, UserRef};
+use qlik_sim::{RunningSim, SimConfig, Simulator};
+use serde_json::{Value, json};
+use store::{SealingKey, Store};
+
+struct Fixture {
+    sim: RunningSim,
+    dir: tempfile::TempDir,
+    key: String,
+}
+
+impl Fixture {
+    async fn new() -> Self {
+        let sim = Simulator::start(SimConfig {
+            sample_rows: 2_000,
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap();
+        Self {
+            sim,
+            dir: tempfile::tempdir().unwrap(),
+            key: SealingKey::generate_base64(),
+        }
+    }
+
+    async fn store(&self) -> Store {
+        Store::open(
+            &self.dir.path().join("store.sqlite"),
+            SealingKey::from_base64(&self.key).unwrap(),
+        )
+        .await
+        .unwrap()
+    }
+
+    fn qps(&self) -> QpsClient {
+        QpsClient::new(QpsConfig::new(
+            format!("http://{}", self.sim.qps_addr()),
+            "",
+        ))
+        .unwrap()
+    }
+
+    fn config(&self, ttl_seconds: u32) -> HubConfig {
+        HubConfig {
+            qps: self.qps(),
+            proxy: Proxy::new(&format!("http://{}", self.sim.proxy_addr()), "").unwrap(),
+            engine_base: format!("ws://{}", self.sim.proxy_addr()),
+            virtual_proxy: String::new(),
+            app_id: "sample-sales".into(),
+            ttl_seconds,
+            session_source: SessionSource::Ticket,
+            objects: vec![
+                ObjectDef::Session {
+                    id: "regions".into(),
+                    properties: json!({"qInfo": {"qType": "listbox"}, "qListObjectDef": {
+                        "qDef": {"qFieldDefs": ["Region"]}, "qShowAlternatives": true,
+                        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 50}]}}),
+                },
+                ObjectDef::Session {
+                    id: "total".into(),
+                    properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
+                        "qMeasures": [{"qDef": {"qDef": "Sum(Sales)"}}],
+                        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 1}]}}),
+                },
+                ObjectDef::Master {
+                    id: "bar-region".into(),
+                },
+            ],
+            idle_eviction: Duration::from_secs(600),
+            keepalive_interval: Duration::from_secs(60),
+            origin: None,
+            ws_csrf: false,
+        }
+    }
+
+    async fn hub(&self, ttl_seconds: u32) -> Hub {
+        Hub::new(self.config(ttl_seconds), self.store().await)
+    }
+
+    async fn proxy_sessions(&self, user: &str) -> usize {
+        self.qps()
+            .user_sessions(&UserRef::new("CORP", user))
+            .await
+            .unwrap()
+            .len()
+    }
+}
+
+fn attributes() -> Vec<(String, String)> {
+    vec![("Group".into(), "Sales".into())]
+}
+
+fn total(layout: &Value) -> f64 {
+    layout["qHyperCube"]["qDataPages"][0]["qMatrix"][0][0]["qNum"]
+        .as_f64()
+        .unwrap()
+}
+
+fn elem(layout: &Value, text: &str) -> i64 {
+    layout["qListObject"]["qDataPages"][0]["qMatrix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row[0]["qText"] == text)
+        .unwrap()[0]["qElemNumber"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Selects EMEA for the user; returns (total before, total after).
+async fn select_emea(hub: &Hub, user: &str) -> (f64, f64) {
+    let session = hub.session("CORP", user, &attributes()).await.unwrap();
+    let before = total(&session.layout("total").await.unwrap());
+    let regions = session.layout("regions").await.unwrap();
+    session
+        .select_list_values("regions", &[elem(&regions, "EMEA")], false)
+        .await
+        .unwrap();
+    let after = total(&session.layout("total").await.unwrap());
+    assert!(after < before);
+    (before, after)
+}
+
+#[tokio::test]
+async fn a_thousand_refreshes_cost_no_ticket_and_no_session() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    hub.session("CORP", "alice", &attributes()).await.unwrap();
+    let after_login = f.sim.stats();
+    for _ in 0..1000 {
+        let session = hub.session("CORP", "alice", &attributes()).await.unwrap();
+        for id in ["regions", "total", "bar-region"] {
+            session.layout(id).await.unwrap();
+        }
+    }
+    let stats = f.sim.stats();
+    assert_eq!(f.proxy_sessions("alice").await, 1);
+    assert_eq!(stats.tickets_issued, 1);
+    assert_eq!(
+        stats.tickets_issued, after_login.tickets_issued,
+        "no ticket after login"
+    );
+    assert_eq!(stats.open_sockets, 1);
+    let metrics = hub.metrics();
+    assert_eq!(
+        (
+            metrics.tickets_requested,
+            metrics.connects,
+            metrics.held_sessions
+        ),
+        (1, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_first_requests_make_one_ticket_and_one_socket() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    let attempts = (0..50).map(|_| {
+        let hub = hub.clone();
+        tokio::spawn(async move {
+            hub.session("CORP", "alice", &attributes())
+                .await
+                .map(|s| Arc::as_ptr(&s) as usize)
+        })
+    });
+    let mut pointers = Vec::new();
+    for attempt in attempts {
+        pointers.push(attempt.await.unwrap().unwrap());
+    }
+    pointers.dedup();
+    assert_eq!(pointers.len(), 1, "one shared session");
+    assert_eq!(f.sim.stats().tickets_issued, 1);
+    assert_eq!(f.sim.stats().open_sockets, 1);
+    assert_eq!(hub.metrics().connects, 1);
+}
+
+#[tokio::test]
+async fn a_dropped_socket_is_reattached_with_selections_intact() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    let (_, emea) = select_emea(&hub, "alice").await;
+    assert_eq!(f.sim.drop_sockets("CORP", "alice"), 1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let session = hub.session("CORP", "alice", &attributes()).await.unwrap();
+    assert_eq!(total(&session.layout("total").await.unwrap()), emea);
+    let metrics = hub.metrics();
+    assert_eq!(metrics.reattaches, 1);
+    assert_eq!(metrics.tickets_requested, 1);
+    assert_eq!(f.sim.stats().sessions_created, 1);
+    assert_eq!(f.proxy_sessions("alice").await, 1);
+}
+
+#[tokio::test]
+async fn past_the_ttl_the_selections_come_back_on_the_same_proxy_session() {
+    let f = Fixture::new().await;
+    let hub = f.hub(1).await;
+    let (_, emea) = select_emea(&hub, "alice").await;
+    f.sim.drop_sockets("CORP", "alice");
+    // Keep the hub from reconnecting before the TTL ends: stop it, wait, start anew.
+    drop(hub);
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    let hub = f.hub(1).await;
+    let session = hub.session("CORP", "alice", &attributes()).await.unwrap();
+    assert_eq!(total(&session.layout("total").await.unwrap()), emea);
+    let selections = session.current_selections().await.unwrap();
+    assert_eq!(
+        selections["qSelectionObject"]["qSelections"][0]["qSelected"],
+        "EMEA"
+    );
+    assert_eq!(hub.metrics().recreations, 1);
+    assert_eq!(hub.metrics().tickets_requested, 0);
+    assert_eq!(f.sim.stats().sessions_created, 1, "same proxy session");
+}
+
+#[tokio::test]
+async fn a_restart_on_the_same_store_reattaches_without_a_ticket() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    let (_, emea) = select_emea(&hub, "alice").await;
+    drop(hub);
+    let restarted = f.hub(60).await;
+    let session = restarted
+        .session("CORP", "alice", &attributes())
+        .await
+        .unwrap();
+    assert_eq!(total(&session.layout("total").await.unwrap()), emea);
+    let metrics = restarted.metrics();
+    assert_eq!(metrics.tickets_requested, 0);
+    assert_eq!(metrics.reattaches, 1);
+    assert_eq!(f.sim.stats().tickets_issued, 1);
+}
+
+#[tokio::test]
+async fn logout_ends_the_qlik_session_everywhere() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    hub.session("CORP", "alice", &attributes()).await.unwrap();
+    let store = f.store().await;
+    let key = hub.key("CORP", "alice");
+    let cookie = store.qlik_cookie(&key).await.unwrap().unwrap();
+    hub.logout("CORP", "alice").await.unwrap();
+    assert_eq!(f.proxy_sessions("alice").await, 0);
+    assert!(store.qlik_cookie(&key).await.unwrap().is_none());
+    let old = qlik::qix::Connection::connect(
+        qlik::qix::ConnectOptions::new(qlik::qix::EngineUrl::new(
+            &format!("ws://{}", f.sim.proxy_addr()),
+            "",
+            "sample-sales",
+        ))
+        .cookie(qlik::proxy::SessionCookie::new(cookie.name, cookie.value)),
+    )
+    .await;
+    assert!(
+        matches!(old, Err(qlik::Error::AuthenticationRequired)),
+        "{old:?}"
+    );
+    assert_eq!(hub.metrics().held_sessions, 0);
+}
+
+#[tokio::test]
+async fn two_users_never_share_sessions_or_selections() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    let (all, emea) = select_emea(&hub, "alice").await;
+    let bob = hub.session("CORP", "bob", &attributes()).await.unwrap();
+    assert_eq!(total(&bob.layout("total").await.unwrap()), all);
+    let alice = hub.session("CORP", "alice", &attributes()).await.unwrap();
+    assert_eq!(total(&alice.layout("total").await.unwrap()), emea);
+    assert_eq!(f.proxy_sessions("alice").await, 1);
+    assert_eq!(f.proxy_sessions("bob").await, 1);
+}
+
+#[tokio::test]
+async fn qps_down_at_login_is_a_clear_error_and_stores_nothing() {
+    let f = Fixture::new().await;
+    let mut config = f.config(60);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    config.qps = QpsClient::new(QpsConfig::new(format!("http://{closed}"), "")).unwrap();
+    let store = f.store().await;
+    let hub = Hub::new(config, store.clone());
+    let error = hub
+        .session("CORP", "alice", &attributes())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.user_message(),
+        "Qlik Sense cannot be reached right now. Try again in a moment."
+    );
+    assert!(
+        store
+            .qlik_cookie(&hub.key("CORP", "alice"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(hub.metrics().held_sessions, 0);
+}
+
+#[tokio::test]
+async fn other_tabs_hear_about_changes() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    let session = hub.session("CORP", "alice", &attributes()).await.unwrap();
+    let mut changes = session.subscribe();
+    select_emea(&hub, "alice").await;
+    // Every tab (subscriber) learns that the KPI changed.
+    let heard = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            let change = changes.recv().await.unwrap();
+            if change.objects.contains(&"total".to_owned()) {
+                return change;
+            }
+        }
+    })
+    .await;
+    assert!(heard.is_ok());
+}
