@@ -63,6 +63,23 @@ pub async fn login(
     };
     ctx.throttle.success(&username);
 
+    // The user's one Qlik session: reattached if it exists, made if not.
+    // Nothing is stored for the browser unless this worked.
+    let attributes: Vec<(String, String)> = identity
+        .groups
+        .iter()
+        .map(|g| ("Group".to_owned(), g.clone()))
+        .collect();
+    if let Err(error) = ctx
+        .hub
+        .session(&ctx.user_directory, &identity.user_id, &attributes)
+        .await
+    {
+        tracing::warn!(target: "audit", user = %identity.user_id, %address, outcome = "qlik-unavailable", %error, "login");
+        leptos_axum::redirect(&login_url(Some(LoginError::Qlik), next.as_deref()));
+        return Ok(());
+    }
+
     // Rotate: whatever session this browser had ends here.
     if let Some((old, _)) = sessions::current(&ctx, &cookies).await {
         ctx.store
@@ -74,11 +91,7 @@ pub async fn login(
         directory: ctx.user_directory.clone(),
         user_id: identity.user_id.clone(),
         display_name: identity.display_name.clone(),
-        attributes: identity
-            .groups
-            .iter()
-            .map(|g| ("Group".to_owned(), g.clone()))
-            .collect(),
+        attributes,
     };
     let token = ctx.store.create_browser_session(&user).await.map_err(|e| {
         tracing::error!(error = %e, "cannot store the browser session");
@@ -99,6 +112,14 @@ pub async fn logout() -> Result<(), ServerFnError> {
         .ok_or_else(|| ServerFnError::new("server misconfigured: no app context"))?;
     let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
     if let Some((_, session)) = sessions::current(&ctx, &cookies).await {
+        // Qlik first: the proxy session is deleted at QPS, the socket closed.
+        if let Err(error) = ctx
+            .hub
+            .logout(&session.user.directory, &session.user.user_id)
+            .await
+        {
+            tracing::warn!(user = %session.user.user_id, %error, "Qlik logout failed");
+        }
         ctx.store
             .delete_user_browser_sessions(&session.user.directory, &session.user.user_id)
             .await
@@ -132,6 +153,8 @@ pub enum LoginError {
     Invalid,
     /// The directory could not be asked.
     Unavailable,
+    /// Qlik Sense could not give the user a session.
+    Qlik,
 }
 
 impl LoginError {
@@ -140,6 +163,7 @@ impl LoginError {
         match self {
             LoginError::Invalid => "invalid",
             LoginError::Unavailable => "unavailable",
+            LoginError::Qlik => "qlik",
         }
     }
 
@@ -148,6 +172,7 @@ impl LoginError {
         match code {
             "invalid" => Some(LoginError::Invalid),
             "unavailable" => Some(LoginError::Unavailable),
+            "qlik" => Some(LoginError::Qlik),
             _ => None,
         }
     }
@@ -157,6 +182,7 @@ impl LoginError {
         match self {
             LoginError::Invalid => "Invalid username or password",
             LoginError::Unavailable => "The directory is unreachable. Please try again later.",
+            LoginError::Qlik => "Qlik Sense cannot be reached right now. Please try again later.",
         }
     }
 }

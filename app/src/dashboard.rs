@@ -2,6 +2,7 @@
 //! models its components render, and (server side) how Qlik layouts become
 //! those view models.
 
+pub mod api;
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod mapping;

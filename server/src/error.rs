@@ -25,6 +25,9 @@ pub enum ServerError {
     /// The directory settings are unusable or the embedded directory failed to start.
     #[error("directory: {0}")]
     Directory(String),
+    /// The Qlik settings are unusable or the embedded simulator failed to start.
+    #[error("qlik: {0}")]
+    Qlik(String),
     /// The listening socket could not be opened, or serving failed.
     #[error("cannot serve on {addr}: {source}")]
     Serve {

@@ -48,7 +48,9 @@ async fn run(args: Args) -> Result<(), ServerError> {
         extra_connect_src: dev_reload_source(&leptos),
     };
     let (authenticator, _embedded_directory) = wiring::authenticator(&config).await?;
-    let ctx = wiring::app_context(&config, authenticator).await?;
+    let store = wiring::store(&config).await?;
+    let (hub, _embedded_qlik) = wiring::hub(&config, store.clone()).await?;
+    let ctx = wiring::app_context(&config, store, hub, authenticator);
     let router = routes::router(leptos, ctx, edge_settings);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

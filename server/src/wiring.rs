@@ -8,29 +8,38 @@ use auth::{AuthError, Authenticator, BoxFuture, Identity, Throttle};
 use directory::{DemoSeed, Directory, DirectoryError, EmbeddedDirectory};
 use store::{SealingKey, Store};
 
-use crate::config::{Config, SessionConfig};
+use crate::config::{Config, SessionConfig, SessionSourceConfig};
 use crate::error::ServerError;
 
-/// Opens the store and assembles what pages and server functions need.
-pub async fn app_context(
-    config: &Config,
-    authenticator: Arc<dyn Authenticator>,
-) -> Result<AppContext, ServerError> {
+/// Opens the persistent store.
+pub async fn store(config: &Config) -> Result<Store, ServerError> {
     let session = &config.session;
     let key = sealing_key(session)?;
     if let Some(dir) = session.store_path.parent() {
         create_dir(dir)?;
     }
-    let store = Store::open(&session.store_path, key)
+    Store::open(&session.store_path, key)
         .await
-        .map_err(|e| ServerError::Store(e.to_string()))?;
+        .map_err(|e| ServerError::Store(e.to_string()))
+}
+
+/// Assembles what pages and server functions need.
+pub fn app_context(
+    config: &Config,
+    store: Store,
+    hub: hub::Hub,
+    authenticator: Arc<dyn Authenticator>,
+) -> AppContext {
+    let session = &config.session;
     let cookie_name = if session.secure_cookie {
         "__Host-mashup_session"
     } else {
         "mashup_session"
     };
-    Ok(AppContext {
+    AppContext {
         store,
+        hub,
+        dashboard: Arc::new(config.dashboard.clone()),
         authenticator,
         throttle: Arc::new(Throttle::new(config.login.throttle.clone())),
         sessions: SessionSettings {
@@ -40,7 +49,7 @@ pub async fn app_context(
             absolute_timeout: session.absolute_timeout,
         },
         user_directory: config.qlik.user_directory.clone(),
-    })
+    }
 }
 
 /// The configured key, or the one kept in `key_file` (made on first start).
@@ -127,4 +136,89 @@ pub async fn authenticator(
     };
     let directory = Directory::new(settings).map_err(directory_error)?;
     Ok((Arc::new(DirectoryAuthenticator(directory)), embedded))
+}
+
+/// The engine hub over the configured Qlik site, or over an embedded qlik-sim
+/// (kept running by the returned guard) when no site is configured.
+pub async fn hub(
+    config: &Config,
+    store: store::Store,
+) -> Result<(hub::Hub, Option<qlik_sim::RunningSim>), ServerError> {
+    let qlik_config = &config.qlik;
+    let qlik_error = |e: qlik::Error| ServerError::Qlik(e.to_string());
+    let (qps_url, proxy_url, sim) = match &qlik_config.qps_url {
+        Some(qps) => {
+            let proxy = qlik_config.proxy_url.clone().ok_or_else(|| {
+                ServerError::Qlik("qlik.proxy_url is required with qlik.qps_url".into())
+            })?;
+            (qps.clone(), proxy, None)
+        }
+        None => {
+            let sim = qlik_sim::Simulator::start(qlik_sim::SimConfig {
+                qps_addr: qlik_config.embedded_qps,
+                proxy_addr: qlik_config.embedded_proxy,
+                virtual_proxy: qlik_config.virtual_proxy.clone(),
+                sample_rows: qlik_config.embedded_rows,
+                ..qlik_sim::SimConfig::default()
+            })
+            .await
+            .map_err(|e| ServerError::Qlik(e.to_string()))?;
+            tracing::info!(qps = %sim.qps_addr(), proxy = %sim.proxy_addr(), "started the embedded qlik-sim");
+            (
+                format!("http://{}", sim.qps_addr()),
+                format!("http://{}", sim.proxy_addr()),
+                Some(sim),
+            )
+        }
+    };
+    let mut qps_config = qlik::qps::QpsConfig::new(qps_url, qlik_config.virtual_proxy.clone());
+    let root = match &qlik_config.root_ca {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| ServerError::Qlik(format!("{}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    if let (Some(cert), Some(key), Some(root_path)) = (
+        &qlik_config.client_cert,
+        &qlik_config.client_key,
+        &qlik_config.root_ca,
+    ) {
+        qps_config = qps_config.identity(
+            qlik::qps::ClientIdentity::from_pem_files(cert, key, root_path).map_err(qlik_error)?,
+        );
+    }
+    let qps = qlik::qps::QpsClient::new(qps_config).map_err(qlik_error)?;
+    let proxy = match &root {
+        Some(pem) => qlik::proxy::Proxy::with_root(
+            &proxy_url,
+            &qlik_config.virtual_proxy,
+            pem,
+            std::time::Duration::from_secs(10),
+        ),
+        None => qlik::proxy::Proxy::new(&proxy_url, &qlik_config.virtual_proxy),
+    }
+    .map_err(qlik_error)?;
+    let objects = app::dashboard::mapping::object_properties(&config.dashboard)
+        .into_iter()
+        .map(|(id, properties)| hub::ObjectDef::Session { id, properties })
+        .collect();
+    let hub_config = hub::HubConfig {
+        qps,
+        proxy,
+        engine_base: proxy_url,
+        virtual_proxy: qlik_config.virtual_proxy.clone(),
+        app_id: config.dashboard.app_id.clone(),
+        ttl_seconds: qlik_config.engine_ttl.as_secs().min(u64::from(u32::MAX)) as u32,
+        session_source: match qlik_config.session_source {
+            SessionSourceConfig::Ticket => hub::SessionSource::Ticket,
+            SessionSourceConfig::SessionApi => hub::SessionSource::SessionApi,
+        },
+        objects,
+        idle_eviction: qlik_config.idle_eviction,
+        keepalive_interval: qlik_config.keepalive_interval,
+        origin: qlik_config.origin.clone(),
+        ws_csrf: qlik_config.ws_csrf,
+    };
+    Ok((hub::Hub::new(hub_config, store), sim))
 }

@@ -4,7 +4,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth::{Authenticator, Throttle};
+use hub::Hub;
 use store::Store;
+
+use crate::dashboard::config::DashboardConfig;
 
 /// Browser-session cookie settings.
 #[derive(Debug, Clone)]
@@ -32,4 +35,8 @@ pub struct AppContext {
     pub sessions: SessionSettings,
     /// The Qlik user directory every user belongs to.
     pub user_directory: String,
+    /// Every user's engine session.
+    pub hub: Hub,
+    /// What the dashboard shows.
+    pub dashboard: Arc<DashboardConfig>,
 }
