@@ -3,7 +3,9 @@
 //! those view models.
 
 pub mod api;
+pub mod components;
 pub mod config;
+pub mod geometry;
 #[cfg(feature = "ssr")]
 pub mod mapping;
 pub mod view_model;

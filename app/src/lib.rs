@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <div id="app" data-hydrated=move || hydrated.get().to_string()>
             <Routes fallback=pages::not_found::NotFound>
-                <Route path=StaticSegment("") view=pages::home::HomePage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("login") view=pages::login::LoginPage/>
             </Routes>
             </div>

@@ -1,5 +1,5 @@
 //! One module per page of the site.
 
-pub mod home;
+pub mod dashboard;
 pub mod login;
 pub mod not_found;

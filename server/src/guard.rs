@@ -8,11 +8,12 @@ use axum::response::{IntoResponse, Response};
 use tower_cookies::Cookies;
 
 /// Paths anyone may fetch: the login page and its server function, static
-/// assets, health checks.
+/// assets, health checks; and the event stream, which answers 401 itself
+/// (a redirect to an HTML page would break the browser's `EventSource`).
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/api/login" | "/healthz" | "/favicon.svg" | "/robots.txt"
+        "/login" | "/api/login" | "/api/events" | "/healthz" | "/favicon.svg" | "/robots.txt"
     ) || path.starts_with("/pkg/")
 }
 

@@ -4,6 +4,7 @@
 mod config;
 mod edge;
 mod error;
+mod events;
 mod guard;
 mod routes;
 mod wiring;

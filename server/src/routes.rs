@@ -13,7 +13,7 @@ use tower_cookies::CookieManagerLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::edge::{self, CspNonce, EdgeSettings};
-use crate::guard;
+use crate::{events, guard};
 
 /// Builds the whole HTTP application.
 pub fn router(leptos: LeptosOptions, ctx: AppContext, edge_settings: EdgeSettings) -> Router {
@@ -27,6 +27,13 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, edge_settings: EdgeSetting
     };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            crate::events::PATH,
+            get({
+                let ctx = ctx.clone();
+                move |cookies: tower_cookies::Cookies| events::stream(ctx.clone(), cookies)
+            }),
+        )
         .leptos_routes_with_context(&leptos, routes, context, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

@@ -202,6 +202,13 @@ pub async fn hub(
     let objects = app::dashboard::mapping::object_properties(&config.dashboard)
         .into_iter()
         .map(|(id, properties)| hub::ObjectDef::Session { id, properties })
+        .chain(
+            config
+                .dashboard
+                .masters
+                .iter()
+                .map(|m| hub::ObjectDef::Master { id: m.id.clone() }),
+        )
         .collect();
     let hub_config = hub::HubConfig {
         qps,

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::view_model::{DashboardView, TableView};
+use super::view_model::{DashboardView, TableSort, TableView};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -41,7 +41,7 @@ mod server {
 /// Everything on the dashboard, from the engine session's (cached) layouts.
 #[server(prefix = "/api", endpoint = "dashboard")]
 pub async fn load_dashboard() -> Result<DashboardView, ServerFnError> {
-    use super::mapping;
+    use super::mapping::{self, MasterView};
     use server::{engine_session, user_error};
 
     let (ctx, engine) = engine_session().await?;
@@ -50,37 +50,57 @@ pub async fn load_dashboard() -> Result<DashboardView, ServerFnError> {
         let engine = engine.clone();
         async move { engine.layout(&id).await.map_err(user_error) }
     };
-    let mut filters = Vec::new();
+    let mut view = DashboardView {
+        title: config.title.clone(),
+        selections: mapping::selections(&engine.current_selections().await.map_err(user_error)?),
+        filters: Vec::new(),
+        kpis: Vec::new(),
+        charts: Vec::new(),
+        tables: Vec::new(),
+    };
     for (i, filter) in config.filters.iter().enumerate() {
         let id = mapping::filter_id(i);
-        filters.push(mapping::list_box(&id, filter, &layout(id.clone()).await?));
+        view.filters
+            .push(mapping::list_box(&id, filter, &layout(id.clone()).await?));
     }
-    let mut kpis = Vec::new();
     for (i, kpi) in config.kpis.iter().enumerate() {
         let id = mapping::kpi_id(i);
-        kpis.push(mapping::kpi(&id, kpi, &layout(id.clone()).await?));
+        view.kpis.push(mapping::kpi(&id, kpi, &layout(id.clone()).await?));
     }
-    let mut charts = Vec::new();
     for (i, chart) in config.charts.iter().enumerate() {
         let id = mapping::chart_id(i);
-        charts.push(mapping::chart(&id, chart, &layout(id.clone()).await?));
+        view.charts
+            .push(mapping::chart(&id, chart, &layout(id.clone()).await?));
     }
-    let mut tables = Vec::new();
     for (i, table) in config.tables.iter().enumerate() {
         let id = mapping::table_id(i);
         let table_layout = layout(id.clone()).await?;
         let pages = table_layout["qHyperCube"]["qDataPages"].clone();
-        tables.push(mapping::table(&id, table, &table_layout, &pages));
+        view.tables
+            .push(mapping::table(&id, table, &table_layout, &pages));
     }
-    let selections = mapping::selections(&engine.current_selections().await.map_err(user_error)?);
-    Ok(DashboardView {
-        title: config.title.clone(),
-        selections,
-        filters,
-        kpis,
-        charts,
-        tables,
-    })
+    for master in &config.masters {
+        let master_layout = layout(master.id.clone()).await?;
+        let id = &master.id;
+        match mapping::master_view(master, &master_layout) {
+            Some(MasterView::ListBox(def)) => {
+                view.filters
+                    .push(mapping::list_box(id, &def, &master_layout))
+            }
+            Some(MasterView::Kpi(def)) => view.kpis.push(mapping::kpi(id, &def, &master_layout)),
+            Some(MasterView::Chart(def)) => {
+                view.charts
+                    .push(mapping::chart(id, &def, &master_layout))
+            }
+            Some(MasterView::Table(def)) => {
+                let pages = master_layout["qHyperCube"]["qDataPages"].clone();
+                view.tables
+                    .push(mapping::table(id, &def, &master_layout, &pages));
+            }
+            None => tracing::warn!(object = %id, "master object has no data to show"),
+        }
+    }
+    Ok(view)
 }
 
 /// Selects (toggles) values of a list box by element number.
@@ -124,30 +144,79 @@ pub async fn clear_field(field: String) -> Result<(), ServerFnError> {
     engine.clear_field(&field).await.map_err(server::user_error)
 }
 
-/// A page of a table, starting at `first_row`.
+/// A page of a table, starting at `first_row`, in the engine's order or
+/// sorted by one column.
 #[server(prefix = "/api", endpoint = "table-page")]
-pub async fn table_page(index: usize, first_row: u32) -> Result<TableView, ServerFnError> {
-    use super::mapping;
+pub async fn table_page(
+    object_id: String,
+    first_row: u32,
+    sort: Option<TableSort>,
+) -> Result<TableView, ServerFnError> {
+    use super::config::{TableDef, default_page_size};
+    use super::mapping::{self, MasterView};
+    use server::user_error;
+
     let (ctx, engine) = server::engine_session().await?;
-    let def = ctx
-        .dashboard
-        .tables
-        .get(index)
-        .ok_or_else(|| ServerFnError::new("This table does not exist."))?;
-    let id = mapping::table_id(index);
-    let layout = engine.layout(&id).await.map_err(server::user_error)?;
-    let width = (def.dimensions.len() + def.measures.len()) as u32;
-    let pages = engine
-        .hypercube_page(
-            &id,
-            qlik::qix::NxPage {
-                left: 0,
-                top: first_row,
-                width,
-                height: def.page_size,
-            },
-        )
-        .await
-        .map_err(server::user_error)?;
-    Ok(mapping::table(&id, def, &layout, &serde_json::Value::Array(pages)))
+    let config = &ctx.dashboard;
+    let def = match (0..config.tables.len()).find(|i| mapping::table_id(*i) == object_id) {
+        Some(i) => config.tables[i].clone(),
+        None => {
+            let master = config
+                .masters
+                .iter()
+                .find(|m| m.id == object_id)
+                .ok_or_else(|| ServerFnError::new("This table does not exist."))?;
+            let layout = engine.layout(&master.id).await.map_err(user_error)?;
+            match mapping::master_view(master, &layout) {
+                Some(MasterView::Table(def)) => def,
+                _ => TableDef {
+                    title: master.id.clone(),
+                    dimensions: Vec::new(),
+                    measures: Vec::new(),
+                    page_size: default_page_size(),
+                },
+            }
+        }
+    };
+    let layout = engine.layout(&object_id).await.map_err(user_error)?;
+    let cube = &layout["qHyperCube"];
+    let width = cube["qSize"]["qcx"].as_u64().unwrap_or(1) as u32;
+    let total = cube["qSize"]["qcy"].as_u64().unwrap_or(0) as u32;
+    let page = |top, height| qlik::qix::NxPage {
+        left: 0,
+        top,
+        width,
+        height,
+    };
+    let rows = match sort {
+        Some(sort) if total <= mapping::SORTABLE_ROWS && (sort.column as u32) < width => {
+            let mut rows = Vec::new();
+            for part in mapping::whole_cube_pages(width, total) {
+                let pages = engine
+                    .hypercube_page(&object_id, part)
+                    .await
+                    .map_err(user_error)?;
+                if let Some(matrix) = pages.first().and_then(|p| p["qMatrix"].as_array()) {
+                    rows.extend(matrix.iter().cloned());
+                }
+            }
+            let dimensions = cube["qDimensionInfo"].as_array().map_or(0, Vec::len);
+            mapping::sort_rows(&mut rows, sort, sort.column >= dimensions);
+            rows.into_iter()
+                .skip(first_row as usize)
+                .take(def.page_size as usize)
+                .collect()
+        }
+        _ => engine
+            .hypercube_page(&object_id, page(first_row, def.page_size))
+            .await
+            .map_err(user_error)?
+            .first()
+            .and_then(|p| p["qMatrix"].as_array().cloned())
+            .unwrap_or_default(),
+    };
+    let pages = serde_json::json!([{"qArea": {"qTop": first_row}, "qMatrix": rows}]);
+    let mut view = mapping::table(&object_id, &def, &layout, &pages);
+    view.sort = sort.filter(|_| view.sortable);
+    Ok(view)
 }

@@ -18,6 +18,20 @@ pub struct DashboardConfig {
     pub charts: Vec<ChartDef>,
     /// Tables.
     pub tables: Vec<TableDef>,
+    /// Master objects of the app, shown by their type (KPI, bar or line
+    /// chart, table, list box).
+    pub masters: Vec<MasterDef>,
+}
+
+/// A master object of the app, by id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MasterDef {
+    /// The object's id in the app.
+    pub id: String,
+    /// Heading; the object's own title (or id) when absent.
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 /// A list box on a field.
@@ -92,7 +106,8 @@ pub struct TableDef {
     pub page_size: u32,
 }
 
-fn default_page_size() -> u32 {
+/// Rows per table page unless configured.
+pub fn default_page_size() -> u32 {
     20
 }
 
@@ -130,8 +145,8 @@ impl Default for DashboardConfig {
             charts: vec![
                 ChartDef {
                     kind: ChartKind::Bar,
-                    title: "Sales by region".into(),
-                    dimension: "Region".into(),
+                    title: "Sales by category".into(),
+                    dimension: "Category".into(),
                     measure: "Sum(Sales)".into(),
                     measure_label: "Sales".into(),
                 },
@@ -151,6 +166,10 @@ impl Default for DashboardConfig {
                     measure("Orders", "Count(DISTINCT OrderID)"),
                 ],
                 page_size: default_page_size(),
+            }],
+            masters: vec![MasterDef {
+                id: "bar-region".into(),
+                title: Some("Sales by region".into()),
             }],
         }
     }

@@ -3,16 +3,23 @@
 
 use serde_json::{Value, json};
 
-use super::config::{ChartDef, DashboardConfig, FilterDef, KpiDef, TableDef};
+use super::config::{
+    ChartDef, ChartKind, DashboardConfig, FilterDef, KpiDef, MasterDef, TableDef,
+    default_page_size,
+};
 use super::view_model::{
     ChartPoint, ChartView, KpiView, ListBoxView, ListValue, SelectionChip, SelectionsView,
-    TableView, ValueState,
+    TableSort, TableView, ValueState,
 };
 
 /// Most values a list box shows.
 pub const LIST_BOX_ROWS: u32 = 500;
 /// Most points a chart shows.
 pub const CHART_POINTS: u32 = 200;
+/// Tables with at most this many rows can be sorted by any column.
+pub const SORTABLE_ROWS: u32 = 5_000;
+/// Most cells the engine returns in one page (Qlik's limit).
+pub const MAX_PAGE_CELLS: u32 = 10_000;
 
 /// Object id of the i-th list box, KPI, chart, table.
 pub fn filter_id(i: usize) -> String {
@@ -69,6 +76,76 @@ pub fn object_properties(config: &DashboardConfig) -> Vec<(String, Value)> {
     filters.chain(kpis).chain(charts).chain(tables).collect()
 }
 
+/// A master object as the dashboard shows it, read from its layout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MasterView {
+    /// A list box.
+    ListBox(FilterDef),
+    /// A key figure.
+    Kpi(KpiDef),
+    /// A bar or line chart.
+    Chart(ChartDef),
+    /// Any other hypercube, shown as a table.
+    Table(TableDef),
+}
+
+/// Decides how to show a master object: by its `qInfo.qType`, else by shape.
+/// `None` for objects without data (text, images).
+pub fn master_view(master: &MasterDef, layout: &Value) -> Option<MasterView> {
+    let kind = layout["qInfo"]["qType"].as_str().unwrap_or_default();
+    let title = master
+        .title
+        .clone()
+        .or_else(|| layout["qMeta"]["title"].as_str().map(str::to_owned))
+        .or_else(|| layout["title"].as_str().map(str::to_owned))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| master.id.clone());
+    if layout["qListObject"].is_object() {
+        let field = layout["qListObject"]["qDimensionInfo"]["qFallbackTitle"]
+            .as_str()
+            .unwrap_or(&master.id)
+            .to_owned();
+        return Some(MasterView::ListBox(FilterDef {
+            field,
+            label: Some(title),
+        }));
+    }
+    let cube = &layout["qHyperCube"];
+    if !cube.is_object() {
+        return None;
+    }
+    let count = |key: &str| cube[key].as_array().map_or(0, Vec::len);
+    let measure_label = cube["qMeasureInfo"][0]["qFallbackTitle"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let chart = |kind| {
+        MasterView::Chart(ChartDef {
+            kind,
+            title: title.clone(),
+            dimension: String::new(),
+            measure: String::new(),
+            measure_label: measure_label.clone(),
+        })
+    };
+    Some(match kind {
+        "barchart" => chart(ChartKind::Bar),
+        "linechart" => chart(ChartKind::Line),
+        _ if count("qDimensionInfo") == 0 && count("qMeasureInfo") == 1 => {
+            MasterView::Kpi(KpiDef {
+                label: title,
+                expression: String::new(),
+            })
+        }
+        _ => MasterView::Table(TableDef {
+            title,
+            dimensions: Vec::new(),
+            measures: Vec::new(),
+            page_size: default_page_size(),
+        }),
+    })
+}
+
 fn list_box_properties(filter: &FilterDef) -> Value {
     json!({
         "qInfo": {"qType": "listbox"},
@@ -98,8 +175,8 @@ fn kpi_properties(kpi: &KpiDef) -> Value {
 fn chart_properties(chart: &ChartDef) -> Value {
     json!({
         "qInfo": {"qType": match chart.kind {
-            super::config::ChartKind::Bar => "barchart",
-            super::config::ChartKind::Line => "linechart",
+            ChartKind::Bar => "barchart",
+            ChartKind::Line => "linechart",
         }},
         "qHyperCubeDef": {
             "qDimensions": [dimension(&chart.dimension)],
@@ -251,15 +328,58 @@ pub fn table(id: &str, def: &TableDef, layout: &Value, data_pages: &Value) -> Ta
                 .unwrap_or_default()
         })
         .collect();
+    let total_rows = as_u32(&cube["qSize"]["qcy"]);
     TableView {
         id: id.to_owned(),
         title: def.title.clone(),
         headers: dimension_titles.into_iter().chain(measure_titles).collect(),
         numeric,
         rows,
-        total_rows: as_u32(&cube["qSize"]["qcy"]),
+        total_rows,
         first_row: as_u32(&data_pages[0]["qArea"]["qTop"]),
+        page_size: def.page_size,
+        sort: None,
+        sortable: total_rows <= SORTABLE_ROWS,
     }
+}
+
+/// Sorts whole hypercube rows by one column: measures by number (missing
+/// values last), dimensions by number when both are numbers, else by text.
+pub fn sort_rows(rows: &mut [Value], sort: TableSort, measure_column: bool) {
+    use std::cmp::Ordering;
+    let key = |row: &Value| -> (Option<f64>, String) {
+        let cell = &row[sort.column];
+        (number(cell), text(cell).to_lowercase())
+    };
+    rows.sort_by(|a, b| {
+        let ((na, ta), (nb, tb)) = (key(a), key(b));
+        let ordering = match (na, nb) {
+            (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+            (Some(_), None) if measure_column => Ordering::Greater,
+            (None, Some(_)) if measure_column => Ordering::Less,
+            _ => ta.cmp(&tb),
+        };
+        if sort.descending {
+            ordering.reverse()
+        } else {
+            ordering
+        }
+    });
+}
+
+/// The engine pages that together hold every row of a `width`-column cube.
+pub fn whole_cube_pages(width: u32, total_rows: u32) -> Vec<qlik::qix::NxPage> {
+    let width = width.max(1);
+    let height = (MAX_PAGE_CELLS / width).max(1);
+    (0..total_rows)
+        .step_by(height as usize)
+        .map(|top| qlik::qix::NxPage {
+            left: 0,
+            top,
+            width,
+            height: height.min(total_rows - top),
+        })
+        .collect()
 }
 
 /// The current-selections bar from the selections object's layout.
@@ -287,7 +407,6 @@ pub fn selections(layout: &Value) -> SelectionsView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dashboard::config::ChartKind;
 
     #[test]
     fn list_box_values_keep_their_states() {
@@ -368,6 +487,66 @@ mod tests {
         assert_eq!(view.total_rows, 57);
         assert_eq!(view.first_row, 20);
         assert_eq!(view.rows[1], ["Bo", "7"]);
+    }
+
+    #[test]
+    fn sorting_puts_numbers_in_order_and_missing_measures_last() {
+        let mut rows = vec![
+            json!([{"qText": "b"}, {"qText": "10", "qNum": 10}]),
+            json!([{"qText": "a"}, {"qText": "-", "qNum": "NaN"}]),
+            json!([{"qText": "C"}, {"qText": "9", "qNum": 9}]),
+        ];
+        let by = |column, descending| TableSort { column, descending };
+        sort_rows(&mut rows, by(1, false), true);
+        let texts = |rows: &[Value]| rows.iter().map(|r| text(&r[0])).collect::<Vec<_>>();
+        assert_eq!(texts(&rows), ["a", "C", "b"]);
+        sort_rows(&mut rows, by(1, true), true);
+        assert_eq!(texts(&rows), ["b", "C", "a"]);
+        sort_rows(&mut rows, by(0, false), false);
+        assert_eq!(texts(&rows), ["a", "b", "C"]);
+    }
+
+    #[test]
+    fn whole_cubes_are_fetched_within_the_cell_limit() {
+        let pages = whole_cube_pages(4, 5_001);
+        assert_eq!(pages.len(), 3);
+        assert!(pages.iter().all(|p| p.width * p.height <= MAX_PAGE_CELLS));
+        assert_eq!(pages.iter().map(|p| p.height).sum::<u32>(), 5_001);
+        assert_eq!(pages[2].top, 5_000);
+        assert!(whole_cube_pages(3, 0).is_empty());
+    }
+
+    #[test]
+    fn master_objects_are_shown_by_type_then_by_shape() {
+        let master = |title: Option<&str>| MasterDef {
+            id: "m1".into(),
+            title: title.map(str::to_owned),
+        };
+        let bar = json!({"qInfo": {"qType": "barchart"}, "qMeta": {"title": "Own title"},
+            "qHyperCube": {"qDimensionInfo": [{}], "qMeasureInfo": [{"qFallbackTitle": "Sales"}]}});
+        match master_view(&master(None), &bar) {
+            Some(MasterView::Chart(def)) => {
+                assert_eq!((def.kind, def.title.as_str()), (ChartKind::Bar, "Own title"));
+                assert_eq!(def.measure_label, "Sales");
+            }
+            other => panic!("expected a bar chart, got {other:?}"),
+        }
+        let kpi = json!({"qInfo": {"qType": "kpi"},
+            "qHyperCube": {"qDimensionInfo": [], "qMeasureInfo": [{}]}});
+        assert!(matches!(
+            master_view(&master(Some("Revenue")), &kpi),
+            Some(MasterView::Kpi(KpiDef { ref label, .. })) if label == "Revenue"
+        ));
+        let pivot = json!({"qInfo": {"qType": "pivot-table"},
+            "qHyperCube": {"qDimensionInfo": [{}, {}], "qMeasureInfo": [{}]}});
+        assert!(matches!(master_view(&master(None), &pivot), Some(MasterView::Table(_))));
+        let list = json!({"qInfo": {"qType": "listbox"},
+            "qListObject": {"qDimensionInfo": {"qFallbackTitle": "Region"}}});
+        assert!(matches!(
+            master_view(&master(None), &list),
+            Some(MasterView::ListBox(FilterDef { ref field, .. })) if field == "Region"
+        ));
+        assert_eq!(master_view(&master(None), &json!({"qInfo": {"qType": "text"}})), None);
     }
 
     #[test]

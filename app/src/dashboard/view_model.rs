@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::config::ChartKind;
 
 /// A value's selection state, after Qlik's letters and colours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ValueState {
     /// `S`: selected (green, white text).
     Selected,
@@ -131,6 +131,15 @@ pub struct ChartView {
     pub error: Option<String>,
 }
 
+/// How a table is sorted by the user (by default: the engine's order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableSort {
+    /// Column index (dimensions first, then measures).
+    pub column: usize,
+    /// Largest (or last) first.
+    pub descending: bool,
+}
+
 /// A page of a table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableView {
@@ -148,6 +157,33 @@ pub struct TableView {
     pub total_rows: u32,
     /// First row of this page.
     pub first_row: u32,
+    /// Rows per page.
+    pub page_size: u32,
+    /// The user's sort, if any.
+    pub sort: Option<TableSort>,
+    /// Whether the table is small enough to sort by any column.
+    pub sortable: bool,
+}
+
+impl TableView {
+    /// "21–40 of 480" (or "No rows").
+    pub fn range_text(&self) -> String {
+        if self.total_rows == 0 || self.rows.is_empty() {
+            return "No rows".to_owned();
+        }
+        let last = self.first_row as usize + self.rows.len();
+        format!("{}–{} of {}", self.first_row + 1, last, self.total_rows)
+    }
+
+    /// Whether an earlier page exists.
+    pub fn has_previous(&self) -> bool {
+        self.first_row > 0
+    }
+
+    /// Whether a later page exists.
+    pub fn has_next(&self) -> bool {
+        (self.first_row as usize + self.rows.len()) < self.total_rows as usize
+    }
 }
 
 /// One field in the current-selections bar.
@@ -222,6 +258,31 @@ mod tests {
         assert!(ValueState::from_letter("XS").is_selected());
         assert!(!ValueState::from_letter("A").is_selected());
         assert_eq!(ValueState::from_letter("?"), ValueState::Possible);
+    }
+
+    #[test]
+    fn table_paging_texts() {
+        let mut table = TableView {
+            id: "t".into(),
+            title: "T".into(),
+            headers: vec![],
+            numeric: vec![],
+            rows: vec![vec![]; 20],
+            total_rows: 45,
+            first_row: 20,
+            page_size: 20,
+            sort: None,
+            sortable: true,
+        };
+        assert_eq!(table.range_text(), "21–40 of 45");
+        assert!(table.has_previous() && table.has_next());
+        table.first_row = 40;
+        table.rows.truncate(5);
+        assert_eq!(table.range_text(), "41–45 of 45");
+        assert!(!table.has_next());
+        table.rows.clear();
+        table.total_rows = 0;
+        assert_eq!(table.range_text(), "No rows");
     }
 
     #[test]

@@ -1,0 +1,10 @@
+//! The dashboard's components. Each reads its slice of the shared
+//! [`state::Dash`] and acts through the dashboard's server functions.
+
+pub mod chart;
+pub mod kpi;
+pub mod list_box;
+pub mod live;
+pub mod selections;
+pub mod state;
+pub mod table;

@@ -1,0 +1,213 @@
+//! A list box: a field's values in Qlik's selection colours, searchable,
+//! usable with the keyboard (WAI-ARIA listbox with an active descendant).
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+
+use super::state::Dash;
+use crate::dashboard::api::select_values;
+use crate::dashboard::view_model::{ListBoxView, ListValue, ValueState};
+
+/// The values whose text contains `query` (case-insensitive), in order.
+pub fn matching(values: &[ListValue], query: &str) -> Vec<ListValue> {
+    let query = query.trim().to_lowercase();
+    values
+        .iter()
+        .filter(|v| query.is_empty() || v.text.to_lowercase().contains(&query))
+        .cloned()
+        .collect()
+}
+
+/// "2 of 4 selected" or "4 values".
+pub fn count_text(list: &ListBoxView) -> String {
+    if list.selected > 0 {
+        format!("{} of {} selected", list.selected, list.total)
+    } else if list.total == 1 {
+        "1 value".to_owned()
+    } else {
+        format!("{} values", list.total)
+    }
+}
+
+/// A human name for a state, read out by screen readers.
+fn state_name(state: ValueState) -> &'static str {
+    match state {
+        ValueState::Selected | ValueState::Locked => "selected",
+        ValueState::Possible => "possible",
+        ValueState::Alternative => "alternative",
+        ValueState::Excluded => "excluded",
+        ValueState::SelectedExcluded => "selected, excluded",
+    }
+}
+
+/// The list box showing the dashboard's `index`-th filter.
+#[component]
+pub fn ListBox(index: usize) -> impl IntoView {
+    let dash = expect_context::<Dash>();
+    let list = Memo::new(move |_| dash.view.with(|v| v.filters.get(index).cloned()));
+    let id = list.with_untracked(|l| l.as_ref().map(|l| l.id.clone()).unwrap_or_default());
+    let heading = list.with_untracked(|l| l.as_ref().map(|l| l.heading.clone()).unwrap_or_default());
+    let query = RwSignal::new(String::new());
+    let active = RwSignal::new(0usize);
+    let visible = Memo::new(move |_| {
+        list.with(|l| {
+            l.as_ref()
+                .map(|l| query.with(|q| matching(&l.values, q)))
+                .unwrap_or_default()
+        })
+    });
+    let option_id = {
+        let id = id.clone();
+        move |elem: i64| format!("{id}-value-{elem}")
+    };
+    let select = {
+        let id = id.clone();
+        move |elem: i64| dash.act(select_values(id.clone(), vec![elem]))
+    };
+    let on_key = {
+        let select = select.clone();
+        move |ev: KeyboardEvent| {
+            let count = visible.with(Vec::len);
+            if count == 0 {
+                return;
+            }
+            let current = active.get_untracked().min(count - 1);
+            let next = match ev.key().as_str() {
+                "ArrowDown" => (current + 1).min(count - 1),
+                "ArrowUp" => current.saturating_sub(1),
+                "Home" => 0,
+                "End" => count - 1,
+                "PageDown" => (current + 10).min(count - 1),
+                "PageUp" => current.saturating_sub(10),
+                " " | "Enter" => {
+                    ev.prevent_default();
+                    if let Some(value) = visible.with(|v| v.get(current).cloned()) {
+                        select(value.elem);
+                    }
+                    return;
+                }
+                _ => return,
+            };
+            ev.prevent_default();
+            active.set(next);
+        }
+    };
+    let heading_id = format!("{id}-heading");
+    let active_descendant = {
+        let option_id = option_id.clone();
+        move || {
+            visible.with(|v| {
+                v.get(active.get().min(v.len().saturating_sub(1)))
+                    .map(|value| option_id(value.elem))
+            })
+        }
+    };
+    let count = move || list.with(|l| l.as_ref().map(count_text).unwrap_or_default());
+    view! {
+        <section class="card list-box" data-object=id.clone()>
+            <header class="card-header">
+                <h2 id=heading_id.clone()>{heading.clone()}</h2>
+                <span class="list-count">{count}</span>
+            </header>
+            <input
+                type="search"
+                class="list-search"
+                placeholder="Search"
+                aria-label=format!("Search {heading}")
+                prop:value=move || query.get()
+                on:input=move |ev| {
+                    query.set(event_target_value(&ev));
+                    active.set(0);
+                }
+            />
+            <ul
+                class="list-values"
+                role="listbox"
+                tabindex="0"
+                aria-multiselectable="true"
+                aria-labelledby=heading_id
+                aria-activedescendant=active_descendant
+                on:keydown=on_key
+            >
+                <For
+                    each=move || visible.get().into_iter().enumerate()
+                    key=|(i, value)| (*i, value.elem, value.state, value.text.clone())
+                    let((i, value))
+                >
+                    {
+                        let select = select.clone();
+                        let elem = value.elem;
+                        view! {
+                            <li
+                                id=option_id(elem)
+                                role="option"
+                                aria-selected=value.state.is_selected().to_string()
+                                class=format!("list-value {}", value.state.css_class())
+                                class:active=move || active.get() == i
+                                data-state=state_name(value.state)
+                                title=format!("{} ({})", value.text, state_name(value.state))
+                                on:click=move |_| {
+                                    active.set(i);
+                                    select(elem);
+                                }
+                            >
+                                <span class="value-text">{value.text.clone()}</span>
+                                {value.state.is_selected().then(|| view! {
+                                    <span class="value-check" aria-hidden="true">"✓"</span>
+                                })}
+                            </li>
+                        }
+                    }
+                </For>
+                {move || visible.with(Vec::is_empty).then(|| view! {
+                    <li class="list-empty" role="presentation">"No matching values"</li>
+                })}
+            </ul>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(text: &str, state: ValueState) -> ListValue {
+        ListValue {
+            text: text.into(),
+            elem: 0,
+            state,
+        }
+    }
+
+    #[test]
+    fn search_is_case_insensitive_and_keeps_order() {
+        let values = [
+            value("EMEA", ValueState::Selected),
+            value("Americas", ValueState::Excluded),
+            value("APAC", ValueState::Possible),
+        ];
+        let texts = |q| {
+            matching(&values, q)
+                .into_iter()
+                .map(|v| v.text)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts("a"), ["EMEA", "Americas", "APAC"]);
+        assert_eq!(texts(" ap "), ["APAC"]);
+        assert!(texts("zz").is_empty());
+    }
+
+    #[test]
+    fn counts() {
+        let mut list = ListBoxView {
+            id: "f".into(),
+            heading: "Region".into(),
+            values: vec![],
+            selected: 0,
+            total: 4,
+        };
+        assert_eq!(count_text(&list), "4 values");
+        list.selected = 2;
+        assert_eq!(count_text(&list), "2 of 4 selected");
+    }
+}

@@ -1,0 +1,110 @@
+//! The live channel: server-sent events from `/api/events` tell the page that
+//! the user's selections changed (in this tab, another tab or another device);
+//! the page then reloads its view. While the channel is down the page shows a
+//! discreet "reconnecting" state, and it recovers by itself.
+
+use super::state::Dash;
+
+/// Where the server streams the user's change events.
+pub const EVENTS_PATH: &str = "/api/events";
+
+/// Opens the channel for the lifetime of the current reactive owner.
+#[cfg(feature = "hydrate")]
+pub fn connect(dash: Dash) {
+    browser::connect(dash);
+}
+
+/// Only the browser has a live channel; server rendering needs none.
+#[cfg(not(feature = "hydrate"))]
+pub fn connect(_dash: Dash) {}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::cell::RefCell;
+    use std::rc::{Rc, Weak};
+    use std::time::Duration;
+
+    use leptos::prelude::*;
+    use send_wrapper::SendWrapper;
+    use wasm_bindgen::JsCast as _;
+    use wasm_bindgen::closure::Closure;
+    use web_sys::{Event, EventSource, MessageEvent};
+
+    use super::{Dash, EVENTS_PATH};
+
+    /// How long to wait before re-opening a channel the browser gave up on.
+    const RETRY: Duration = Duration::from_secs(2);
+
+    struct Channel {
+        source: EventSource,
+        _on_message: Closure<dyn FnMut(MessageEvent)>,
+        _on_open: Closure<dyn FnMut(Event)>,
+        _on_error: Closure<dyn FnMut(Event)>,
+    }
+
+    type Slot = Rc<RefCell<Option<Channel>>>;
+
+    pub fn connect(dash: Dash) {
+        let slot: Slot = Rc::new(RefCell::new(None));
+        open(dash, &slot);
+        let guard = SendWrapper::new(slot);
+        on_cleanup(move || {
+            if let Some(channel) = guard.take().borrow_mut().take() {
+                channel.source.close();
+            }
+        });
+    }
+
+    fn open(dash: Dash, slot: &Slot) {
+        let Ok(source) = EventSource::new(EVENTS_PATH) else {
+            dash.reconnecting.set(true);
+            retry_later(dash, Rc::downgrade(slot));
+            return;
+        };
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_| dash.refresh());
+        let on_open = Closure::<dyn FnMut(Event)>::new(move |_| {
+            if dash.reconnecting.get_untracked() {
+                dash.reconnecting.set(false);
+                // Changes may have happened while the channel was down.
+                dash.refresh();
+            }
+        });
+        let weak = Rc::downgrade(slot);
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |_| {
+            dash.reconnecting.set(true);
+            let closed = weak.upgrade().is_some_and(|slot| {
+                slot.borrow()
+                    .as_ref()
+                    .is_some_and(|c| c.source.ready_state() == EventSource::CLOSED)
+            });
+            // The browser retries network errors itself, but not HTTP errors.
+            if closed {
+                retry_later(dash, weak.clone());
+            }
+        });
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let old = slot.borrow_mut().replace(Channel {
+            source,
+            _on_message: on_message,
+            _on_open: on_open,
+            _on_error: on_error,
+        });
+        if let Some(old) = old {
+            old.source.close();
+        }
+    }
+
+    fn retry_later(dash: Dash, slot: Weak<RefCell<Option<Channel>>>) {
+        set_timeout(
+            move || {
+                if let Some(slot) = slot.upgrade() {
+                    open(dash, &slot);
+                }
+            },
+            RETRY,
+        );
+    }
+
+}

@@ -1,0 +1,72 @@
+//! The dashboard's client state: the latest view, errors, and the
+//! "reconnecting" flag of the live channel.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+
+use crate::dashboard::api::load_dashboard;
+use crate::dashboard::view_model::DashboardView;
+
+/// What a failed server function tells the user.
+pub fn error_text(error: &ServerFnError) -> String {
+    match error {
+        ServerFnError::ServerError(message) => message.clone(),
+        _ => "The server could not be reached. Please try again.".to_owned(),
+    }
+}
+
+/// Shared by every component of one dashboard.
+#[derive(Debug, Clone, Copy)]
+pub struct Dash {
+    /// The latest view from the server.
+    pub view: RwSignal<DashboardView>,
+    /// The last error, shown until the next success.
+    pub error: RwSignal<Option<String>>,
+    /// The live channel is down and being re-opened.
+    pub reconnecting: RwSignal<bool>,
+    /// Number of the latest refresh; older answers are dropped.
+    latest: StoredValue<u64>,
+}
+
+impl Dash {
+    /// State around the server-rendered first view.
+    pub fn new(initial: DashboardView) -> Self {
+        Self {
+            view: RwSignal::new(initial),
+            error: RwSignal::new(None),
+            reconnecting: RwSignal::new(false),
+            latest: StoredValue::new(0),
+        }
+    }
+
+    /// Reloads the whole view (one round trip; unchanged layouts come from
+    /// the server's cache). Only the newest of overlapping reloads lands.
+    pub fn refresh(self) {
+        let ticket = self.latest.get_value() + 1;
+        self.latest.set_value(ticket);
+        leptos::task::spawn_local(async move {
+            let result = load_dashboard().await;
+            if self.latest.get_value() != ticket {
+                return;
+            }
+            match result {
+                Ok(view) => {
+                    self.error.set(None);
+                    self.view.set(view);
+                }
+                Err(error) => self.error.set(Some(error_text(&error))),
+            }
+        });
+    }
+
+    /// Runs a selection action, then shows its outcome.
+    pub fn act(self, action: impl Future<Output = Result<(), ServerFnError>> + 'static) {
+        leptos::task::spawn_local(async move {
+            match action.await {
+                Ok(()) => self.refresh(),
+                Err(error) => self.error.set(Some(error_text(&error))),
+            }
+        });
+    }
+}

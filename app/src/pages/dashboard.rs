@@ -1,0 +1,110 @@
+//! The dashboard page of a logged-in user: rendered on the server with the
+//! engine's numbers, then hydrated and kept live.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::account::current_viewer;
+use crate::dashboard::api::load_dashboard;
+use crate::dashboard::components::chart::Chart;
+use crate::dashboard::components::kpi::Kpi;
+use crate::dashboard::components::list_box::ListBox;
+use crate::dashboard::components::live;
+use crate::dashboard::components::selections::SelectionsBar;
+use crate::dashboard::components::state::{Dash, error_text};
+use crate::dashboard::components::table::Table;
+use crate::dashboard::view_model::DashboardView;
+
+/// The page: top bar, then the dashboard once its first view is loaded (on
+/// the server, so the first HTML already holds the numbers).
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let viewer = Resource::new(|| (), |_| current_viewer());
+    let first_view = Resource::new(|| (), |_| load_dashboard());
+    view! {
+        <header class="topbar">
+            <span class="brand">
+                <span class="brand-mark" aria-hidden="true"></span>
+                "qlik-mashup"
+            </span>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    viewer.await.ok().flatten().map(|v| view! {
+                        <span class="viewer">{v.display_name}</span>
+                    })
+                })}
+            </Suspense>
+            // A plain form: logging out is a full page load, so the history
+            // holds no client-side copy of the dashboard to go back to.
+            <form method="post" action="/api/logout" class="logout-form">
+                <button type="submit" class="link-button">"Log out"</button>
+            </form>
+        </header>
+        <Suspense fallback=|| view! { <p class="page loading">"Loading the dashboard…"</p> }>
+            {move || Suspend::new(async move {
+                match first_view.await {
+                    Ok(view) => view! { <Dashboard initial=view/> }.into_any(),
+                    Err(error) => view! {
+                        <main class="page">
+                            <div class="notice notice-error" role="alert">
+                                <p>{error_text(&error)}</p>
+                                <p><a href="/">"Try again"</a></p>
+                            </div>
+                        </main>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The dashboard around its first view.
+#[component]
+fn Dashboard(initial: DashboardView) -> impl IntoView {
+    let counts = (
+        initial.filters.len(),
+        initial.kpis.len(),
+        initial.charts.len(),
+        initial.tables.len(),
+    );
+    let title = initial.title.clone();
+    let dash = Dash::new(initial);
+    provide_context(dash);
+    // Effects run in the browser only: the live channel opens after hydration.
+    Effect::new(move |_| live::connect(dash));
+    let (filters, kpis, charts, tables) = counts;
+    view! {
+        <Title text=title.clone()/>
+        <main class="dashboard">
+            <div class="dashboard-head">
+                <h1>{title}</h1>
+                {move || dash.reconnecting.get().then(|| view! {
+                    <span class="live-status" role="status">"Reconnecting…"</span>
+                })}
+            </div>
+            <SelectionsBar/>
+            {move || dash.error.get().map(|message| view! {
+                <div class="notice notice-error" role="alert">
+                    <span>{message}</span>
+                    <button type="button" class="link-button" on:click=move |_| dash.error.set(None)>
+                        "Dismiss"
+                    </button>
+                </div>
+            })}
+            <div class="dashboard-body">
+                <aside class="filters" aria-label="Filters">
+                    {(0..filters).map(|i| view! { <ListBox index=i/> }).collect_view()}
+                </aside>
+                <div class="content">
+                    <div class="kpis">
+                        {(0..kpis).map(|i| view! { <Kpi index=i/> }).collect_view()}
+                    </div>
+                    <div class="charts">
+                        {(0..charts).map(|i| view! { <Chart index=i/> }).collect_view()}
+                    </div>
+                    {(0..tables).map(|i| view! { <Table index=i/> }).collect_view()}
+                </div>
+            </div>
+        </main>
+    }
+}
