@@ -30,4 +30,4 @@ enigma:
 	./crates/qlik-sim/enigma-test/run.sh
 
 end2end:
-	$(LEPTOS) end-to-end
+	./scripts/end2end.sh

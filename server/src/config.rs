@@ -218,6 +218,13 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_documents_the_defaults() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/example.toml");
+        let config = Config::load_with_env(Some(&example), no_env()).unwrap();
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
     fn file_values_override_defaults() {
         let file = file_with("listen = \"127.0.0.1:4000\"\n[log]\nfilter = \"debug\"\n");
         let config = Config::load_with_env(Some(file.path()), no_env()).unwrap();

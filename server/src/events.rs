@@ -78,7 +78,10 @@ mod tests {
         for n in 0..6 {
             let _ = sender.send(n);
         }
-        assert!(events.next().await.is_some(), "a lagging receiver still sees a change");
+        assert!(
+            events.next().await.is_some(),
+            "a lagging receiver still sees a change"
+        );
         drop(sender);
         let mut rest = 0;
         while events.next().await.is_some() {

@@ -65,7 +65,8 @@ pub async fn load_dashboard() -> Result<DashboardView, ServerFnError> {
     }
     for (i, kpi) in config.kpis.iter().enumerate() {
         let id = mapping::kpi_id(i);
-        view.kpis.push(mapping::kpi(&id, kpi, &layout(id.clone()).await?));
+        view.kpis
+            .push(mapping::kpi(&id, kpi, &layout(id.clone()).await?));
     }
     for (i, chart) in config.charts.iter().enumerate() {
         let id = mapping::chart_id(i);
@@ -89,8 +90,7 @@ pub async fn load_dashboard() -> Result<DashboardView, ServerFnError> {
             }
             Some(MasterView::Kpi(def)) => view.kpis.push(mapping::kpi(id, &def, &master_layout)),
             Some(MasterView::Chart(def)) => {
-                view.charts
-                    .push(mapping::chart(id, &def, &master_layout))
+                view.charts.push(mapping::chart(id, &def, &master_layout))
             }
             Some(MasterView::Table(def)) => {
                 let pages = master_layout["qHyperCube"]["qDataPages"].clone();

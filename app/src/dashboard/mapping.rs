@@ -4,8 +4,7 @@
 use serde_json::{Value, json};
 
 use super::config::{
-    ChartDef, ChartKind, DashboardConfig, FilterDef, KpiDef, MasterDef, TableDef,
-    default_page_size,
+    ChartDef, ChartKind, DashboardConfig, FilterDef, KpiDef, MasterDef, TableDef, default_page_size,
 };
 use super::view_model::{
     ChartPoint, ChartView, KpiView, ListBoxView, ListValue, SelectionChip, SelectionsView,
@@ -526,7 +525,10 @@ mod tests {
             "qHyperCube": {"qDimensionInfo": [{}], "qMeasureInfo": [{"qFallbackTitle": "Sales"}]}});
         match master_view(&master(None), &bar) {
             Some(MasterView::Chart(def)) => {
-                assert_eq!((def.kind, def.title.as_str()), (ChartKind::Bar, "Own title"));
+                assert_eq!(
+                    (def.kind, def.title.as_str()),
+                    (ChartKind::Bar, "Own title")
+                );
                 assert_eq!(def.measure_label, "Sales");
             }
             other => panic!("expected a bar chart, got {other:?}"),
@@ -539,14 +541,20 @@ mod tests {
         ));
         let pivot = json!({"qInfo": {"qType": "pivot-table"},
             "qHyperCube": {"qDimensionInfo": [{}, {}], "qMeasureInfo": [{}]}});
-        assert!(matches!(master_view(&master(None), &pivot), Some(MasterView::Table(_))));
+        assert!(matches!(
+            master_view(&master(None), &pivot),
+            Some(MasterView::Table(_))
+        ));
         let list = json!({"qInfo": {"qType": "listbox"},
             "qListObject": {"qDimensionInfo": {"qFallbackTitle": "Region"}}});
         assert!(matches!(
             master_view(&master(None), &list),
             Some(MasterView::ListBox(FilterDef { ref field, .. })) if field == "Region"
         ));
-        assert_eq!(master_view(&master(None), &json!({"qInfo": {"qType": "text"}})), None);
+        assert_eq!(
+            master_view(&master(None), &json!({"qInfo": {"qType": "text"}})),
+            None
+        );
     }
 
     #[test]

@@ -75,7 +75,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
     let (filters, kpis, charts, tables) = counts;
     view! {
         <Title text=title.clone()/>
-        <main class="dashboard">
+        <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
                 <h1>{title}</h1>
                 {move || dash.reconnecting.get().then(|| view! {

@@ -46,7 +46,8 @@ pub fn ListBox(index: usize) -> impl IntoView {
     let dash = expect_context::<Dash>();
     let list = Memo::new(move |_| dash.view.with(|v| v.filters.get(index).cloned()));
     let id = list.with_untracked(|l| l.as_ref().map(|l| l.id.clone()).unwrap_or_default());
-    let heading = list.with_untracked(|l| l.as_ref().map(|l| l.heading.clone()).unwrap_or_default());
+    let heading =
+        list.with_untracked(|l| l.as_ref().map(|l| l.heading.clone()).unwrap_or_default());
     let query = RwSignal::new(String::new());
     let active = RwSignal::new(0usize);
     let visible = Memo::new(move |_| {

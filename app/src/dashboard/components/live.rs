@@ -63,6 +63,7 @@ mod browser {
         };
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_| dash.refresh());
         let on_open = Closure::<dyn FnMut(Event)>::new(move |_| {
+            dash.live.set(true);
             if dash.reconnecting.get_untracked() {
                 dash.reconnecting.set(false);
                 // Changes may have happened while the channel was down.
@@ -71,6 +72,7 @@ mod browser {
         });
         let weak = Rc::downgrade(slot);
         let on_error = Closure::<dyn FnMut(Event)>::new(move |_| {
+            dash.live.set(false);
             dash.reconnecting.set(true);
             let closed = weak.upgrade().is_some_and(|slot| {
                 slot.borrow()
@@ -106,5 +108,4 @@ mod browser {
             RETRY,
         );
     }
-
 }

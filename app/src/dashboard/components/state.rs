@@ -23,6 +23,8 @@ pub struct Dash {
     pub view: RwSignal<DashboardView>,
     /// The last error, shown until the next success.
     pub error: RwSignal<Option<String>>,
+    /// The live channel is open.
+    pub live: RwSignal<bool>,
     /// The live channel is down and being re-opened.
     pub reconnecting: RwSignal<bool>,
     /// Number of the latest refresh; older answers are dropped.
@@ -35,6 +37,7 @@ impl Dash {
         Self {
             view: RwSignal::new(initial),
             error: RwSignal::new(None),
+            live: RwSignal::new(false),
             reconnecting: RwSignal::new(false),
             latest: StoredValue::new(0),
         }

@@ -1,0 +1,260 @@
+import { test, expect, keepScreenshot } from './fixtures';
+import type { Page } from '@playwright/test';
+import { dropSockets, evaluate, simStats, userSessions } from './sim';
+
+/** The KPI expressions of the default dashboard, in order. */
+const KPI_EXPRESSIONS = ['Sum(Sales)', 'Count(DISTINCT OrderID)', 'Sum(Sales) - Sum(Cost)'];
+
+async function hydrated(page: Page) {
+  await expect(page.locator('#app[data-hydrated="true"]')).toBeAttached();
+}
+
+async function submitLogin(page: Page, user: string, password: string) {
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Logs in on the login page and waits for the live dashboard. */
+async function login(page: Page, user: string) {
+  await page.goto('/login');
+  await hydrated(page);
+  await submitLogin(page, user, `${user}-password`);
+  await expect(page).toHaveURL(/\/$/);
+  await dashboardReady(page);
+}
+
+/** Waits for a hydrated dashboard with its live channel open. */
+async function dashboardReady(page: Page) {
+  await hydrated(page);
+  await expect(page.locator('main.dashboard[data-live="open"]')).toBeAttached();
+}
+
+function listBox(page: Page, field: string) {
+  return page.getByRole('listbox', { name: field, exact: true });
+}
+
+function option(page: Page, field: string, value: string) {
+  return listBox(page, field).getByRole('option', { name: value, exact: true });
+}
+
+async function select(page: Page, field: string, value: string) {
+  await option(page, field, value).click();
+  await expect(option(page, field, value)).toHaveAttribute('aria-selected', 'true');
+}
+
+function chip(page: Page, field: string) {
+  return page.locator(`.chip[data-field="${field}"] .chip-values`);
+}
+
+async function kpiTexts(page: Page): Promise<string[]> {
+  return page.locator('.kpi .kpi-value').allTextContents();
+}
+
+async function chartSummary(page: Page, title: string): Promise<string[]> {
+  const chart = page.locator('section.chart', { has: page.getByRole('heading', { name: title }) });
+  return chart.locator('.marks title').allTextContents();
+}
+
+async function firstTableRow(page: Page): Promise<string> {
+  return (await page.locator('.table-card tbody tr').first().textContent()) ?? '';
+}
+
+test('1. a wrong password keeps the login page; the right one shows the engine\'s numbers', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await submitLogin(page, 'dave', 'wrong-password');
+  await expect(page.getByRole('alert')).toHaveText('Invalid username or password');
+  await expect(page).toHaveURL(/\/login/);
+  await keepScreenshot(page, 'login');
+
+  await submitLogin(page, 'dave', 'dave-password');
+  await expect(page).toHaveURL(/\/$/);
+  await dashboardReady(page);
+  expect(await kpiTexts(page)).toEqual(await evaluate(KPI_EXPRESSIONS));
+  await expect(listBox(page, 'Region').getByRole('option')).toHaveCount(4);
+  await expect(page.locator('section.chart')).toHaveCount(3);
+  await expect(page.locator('.table-card tbody tr')).toHaveCount(20);
+  await keepScreenshot(page, 'dashboard');
+});
+
+test('1b. the first HTML already holds the numbers (server-side rendering)', async ({ page }) => {
+  await login(page, 'carol');
+  const html = await (await page.request.get('/')).text();
+  for (const text of await evaluate(KPI_EXPRESSIONS)) expect(html).toContain(text);
+  expect(html).toContain('role="listbox"');
+  expect(html).toContain('<svg');
+});
+
+test('2. selections change every object; clear one, clear all, back and forward behave as in Qlik', async ({ page }) => {
+  await login(page, 'erin');
+  const before = {
+    kpis: await kpiTexts(page),
+    chart: await chartSummary(page, 'Sales by category'),
+    row: await firstTableRow(page),
+  };
+
+  await select(page, 'Region', 'EMEA');
+  await expect(chip(page, 'Region')).toHaveText('EMEA');
+  const emea = await evaluate(KPI_EXPRESSIONS, [{ field: 'Region', values: ['EMEA'] }]);
+  await expect.poll(() => kpiTexts(page)).toEqual(emea);
+  expect(emea).not.toEqual(before.kpis);
+  await expect.poll(() => chartSummary(page, 'Sales by category')).not.toEqual(before.chart);
+  await expect.poll(() => firstTableRow(page)).not.toEqual(before.row);
+  // Qlik's colours: selected green, other regions alternative (grey).
+  await expect(option(page, 'Region', 'EMEA')).toHaveCSS('background-color', 'rgb(0, 135, 61)');
+  await expect(option(page, 'Region', 'APAC')).toHaveAttribute('data-state', 'alternative');
+  await expect(option(page, 'Region', 'APAC')).toHaveCSS('background-color', 'rgb(228, 228, 228)');
+
+  await select(page, 'Category', 'Bikes');
+  await expect(chip(page, 'Category')).toHaveText('Bikes');
+  const both = await evaluate(KPI_EXPRESSIONS, [
+    { field: 'Region', values: ['EMEA'] },
+    { field: 'Category', values: ['Bikes'] },
+  ]);
+  await expect.poll(() => kpiTexts(page)).toEqual(both);
+
+  // Back undoes the last selection, forward redoes it.
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(chip(page, 'Category')).toHaveCount(0);
+  await expect(chip(page, 'Region')).toHaveText('EMEA');
+  await expect.poll(() => kpiTexts(page)).toEqual(emea);
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(chip(page, 'Category')).toHaveText('Bikes');
+  await expect(page.getByRole('button', { name: 'Step forward' })).toBeDisabled();
+
+  // Clear one field: the other stays.
+  await page.getByRole('button', { name: 'Clear Region' }).click();
+  await expect(chip(page, 'Region')).toHaveCount(0);
+  await expect(chip(page, 'Category')).toHaveText('Bikes');
+  await expect.poll(() => kpiTexts(page)).toEqual(
+    await evaluate(KPI_EXPRESSIONS, [{ field: 'Category', values: ['Bikes'] }]),
+  );
+
+  // Clear all: back to the numbers of the whole app.
+  await page.getByRole('button', { name: 'Clear all' }).click();
+  await expect(page.locator('.chip')).toHaveCount(0);
+  await expect.poll(() => kpiTexts(page)).toEqual(before.kpis);
+});
+
+test('2b. list boxes search and work with the keyboard; tables page and sort', async ({ page }) => {
+  await login(page, 'bob');
+  const regions = listBox(page, 'Region');
+  await page.getByRole('searchbox', { name: 'Search Region' }).fill('ap');
+  await expect(regions.getByRole('option')).toHaveText(['APAC']);
+  await page.getByRole('searchbox', { name: 'Search Region' }).fill('');
+  await expect(regions.getByRole('option')).toHaveCount(4);
+
+  await regions.focus();
+  await page.keyboard.press('End');
+  const last = (await regions.getByRole('option').last().textContent())?.replace('✓', '').trim() ?? '';
+  await page.keyboard.press('Space');
+  await expect(chip(page, 'Region')).toHaveText(last);
+  await expect(regions).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(chip(page, 'Region')).toHaveCount(0);
+
+  const table = page.locator('.table-card');
+  const range = table.locator('.table-range');
+  await expect(range).toHaveText(/^1–20 of \d+$/);
+  await table.getByRole('button', { name: 'Next' }).click();
+  await expect(range).toHaveText(/^21–40 of \d+$/);
+  await table.getByRole('button', { name: 'Previous' }).click();
+  await expect(range).toHaveText(/^1–20 of \d+$/);
+
+  const salesHeader = table.getByRole('columnheader', { name: /Sales/ });
+  await salesHeader.getByRole('button').click();
+  await expect(salesHeader).toHaveAttribute('aria-sort', 'ascending');
+  await salesHeader.getByRole('button').click();
+  await expect(salesHeader).toHaveAttribute('aria-sort', 'descending');
+  const sales = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+  const numbers = sales.map((text) => Number(text.replace(/,/g, '')));
+  expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+});
+
+test('3. twenty refreshes keep the selections and the one Qlik session', async ({ page }) => {
+  await login(page, 'frank');
+  const ticketsAfterLogin = (await simStats()).tickets_issued;
+  await select(page, 'Region', 'Nordics');
+  await expect(chip(page, 'Region')).toHaveText('Nordics');
+  for (let i = 0; i < 20; i++) {
+    await page.reload();
+    await hydrated(page);
+    await expect(chip(page, 'Region')).toHaveText('Nordics');
+  }
+  await expect(option(page, 'Region', 'Nordics')).toHaveAttribute('aria-selected', 'true');
+  expect(await userSessions('frank')).toHaveLength(1);
+  expect((await simStats()).tickets_issued).toBe(ticketsAfterLogin);
+});
+
+test('4. a second tab shows the same selections and follows the first without reload', async ({ page, context }) => {
+  await login(page, 'grace');
+  await select(page, 'Category', 'Clothing');
+  const second = await context.newPage();
+  await second.goto('/');
+  await dashboardReady(second);
+  await expect(chip(second, 'Category')).toHaveText('Clothing');
+
+  const started = Date.now();
+  await option(page, 'Region', 'APAC').click();
+  await expect(chip(second, 'Region')).toHaveText('APAC');
+  test.info().annotations.push({ type: 'cross-tab latency (ms)', description: String(Date.now() - started) });
+  await expect.poll(() => kpiTexts(second)).toEqual(await kpiTexts(page));
+
+  // And back the other way.
+  await second.getByRole('button', { name: 'Clear Category' }).click();
+  await expect(chip(page, 'Category')).toHaveCount(0);
+  expect(await userSessions('grace')).toHaveLength(1);
+});
+
+test('5. two users in two browsers have their own selections and sessions', async ({ browser, watch }) => {
+  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  contexts.forEach(watch);
+  const [heidi, ivan] = await Promise.all(contexts.map((c) => c.newPage()));
+  await login(heidi, 'heidi');
+  await login(ivan, 'ivan');
+  await select(heidi, 'Region', 'EMEA');
+  await select(ivan, 'Region', 'APAC');
+  await heidi.reload();
+  await dashboardReady(heidi);
+  await expect(chip(heidi, 'Region')).toHaveText('EMEA');
+  await expect(chip(ivan, 'Region')).toHaveText('APAC');
+  expect(await userSessions('heidi')).toHaveLength(1);
+  expect(await userSessions('ivan')).toHaveLength(1);
+  expect((await userSessions('heidi'))[0].SessionId).not.toBe((await userSessions('ivan'))[0].SessionId);
+  await Promise.all(contexts.map((c) => c.close()));
+});
+
+test('6. logout ends the Qlik session and the back button shows no dashboard', async ({ page }) => {
+  await login(page, 'judy');
+  expect(await userSessions('judy')).toHaveLength(1);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(await userSessions('judy')).toHaveLength(0);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.locator('main.dashboard')).toHaveCount(0);
+});
+
+test('7. a killed engine socket: the page recovers with its selections and still one session', async ({ page }) => {
+  await login(page, 'mallory');
+  await select(page, 'Year', '2024');
+  const sessionsBefore = await userSessions('mallory');
+  expect(await dropSockets('mallory')).toBeGreaterThan(0);
+  // The next action goes through a re-attached engine socket.
+  await select(page, 'Region', 'Americas');
+  await expect(chip(page, 'Year')).toHaveText('2024');
+  await expect(chip(page, 'Region')).toHaveText('Americas');
+  await expect.poll(() => kpiTexts(page)).toEqual(
+    await evaluate(KPI_EXPRESSIONS, [
+      { field: 'Year', values: ['2024'] },
+      { field: 'Region', values: ['Americas'] },
+    ]),
+  );
+  await page.reload();
+  await dashboardReady(page);
+  await expect(chip(page, 'Year')).toHaveText('2024');
+  const sessionsAfter = await userSessions('mallory');
+  expect(sessionsAfter).toHaveLength(1);
+  expect(sessionsAfter[0].SessionId).toBe(sessionsBefore[0].SessionId);
+});
