@@ -13,7 +13,13 @@ use tower_cookies::Cookies;
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/api/login" | "/api/events" | "/healthz" | "/favicon.svg" | "/robots.txt"
+        "/login"
+            | "/api/login"
+            | "/api/events"
+            | "/healthz"
+            | "/metrics"
+            | "/favicon.svg"
+            | "/robots.txt"
     ) || path.starts_with("/pkg/")
 }
 

@@ -6,6 +6,7 @@ mod edge;
 mod error;
 mod events;
 mod guard;
+mod metrics;
 mod routes;
 mod wiring;
 

@@ -13,7 +13,7 @@ use tower_cookies::CookieManagerLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::edge::{self, CspNonce, EdgeSettings};
-use crate::{events, guard};
+use crate::{events, guard, metrics};
 
 /// Builds the whole HTTP application.
 pub fn router(leptos: LeptosOptions, ctx: AppContext, edge_settings: EdgeSettings) -> Router {
@@ -28,7 +28,14 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, edge_settings: EdgeSetting
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route(
-            crate::events::PATH,
+            metrics::PATH,
+            get({
+                let hub = ctx.hub.clone();
+                move || async move { metrics::response(&hub) }
+            }),
+        )
+        .route(
+            events::PATH,
             get({
                 let ctx = ctx.clone();
                 move |cookies: tower_cookies::Cookies| events::stream(ctx.clone(), cookies)

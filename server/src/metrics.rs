@@ -1,0 +1,86 @@
+//! `/metrics`: the health of the "one Qlik session per user" invariant in the
+//! Prometheus text format: users with a held engine session, and counters of
+//! tickets requested, sockets opened, reattaches and re-creations.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use hub::MetricsSnapshot;
+
+/// Where the metrics are served (public, like `/healthz`: no user data).
+pub const PATH: &str = "/metrics";
+
+/// The Prometheus text exposition of a snapshot.
+pub fn render(m: &MetricsSnapshot) -> String {
+    let rows: [(&str, &str, &str, u64); 5] = [
+        (
+            "mashup_held_engine_sessions",
+            "gauge",
+            "Users with an engine session held in memory.",
+            m.held_sessions as u64,
+        ),
+        (
+            "mashup_qlik_tickets_requested_total",
+            "counter",
+            "Tickets requested from QPS.",
+            m.tickets_requested,
+        ),
+        (
+            "mashup_engine_connects_total",
+            "counter",
+            "Engine WebSockets opened.",
+            m.connects,
+        ),
+        (
+            "mashup_engine_reattaches_total",
+            "counter",
+            "Engine sockets that found their session (SESSION_ATTACHED).",
+            m.reattaches,
+        ),
+        (
+            "mashup_engine_recreations_total",
+            "counter",
+            "Engine sessions re-created with the user's selections re-applied.",
+            m.recreations,
+        ),
+    ];
+    rows.iter()
+        .map(|(name, kind, help, value)| {
+            format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n")
+        })
+        .collect()
+}
+
+/// The response for `GET /metrics`.
+pub fn response(hub: &hub::Hub) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        render(&hub.metrics()),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_has_help_type_and_value() {
+        let text = render(&MetricsSnapshot {
+            held_sessions: 3,
+            tickets_requested: 5,
+            connects: 7,
+            reattaches: 2,
+            recreations: 1,
+        });
+        assert!(
+            text.contains(
+                "# TYPE mashup_held_engine_sessions gauge\nmashup_held_engine_sessions 3\n"
+            )
+        );
+        assert!(text.contains("mashup_qlik_tickets_requested_total 5\n"));
+        assert!(text.contains("mashup_engine_connects_total 7\n"));
+        assert!(text.contains("mashup_engine_reattaches_total 2\n"));
+        assert!(text.contains("mashup_engine_recreations_total 1\n"));
+        assert_eq!(text.matches("# HELP").count(), 5);
+    }
+}
