@@ -112,7 +112,13 @@ pub async fn logout() -> Result<(), ServerFnError> {
         .ok_or_else(|| ServerFnError::new("server misconfigured: no app context"))?;
     let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
     if let Some((_, session)) = sessions::current(&ctx, &cookies).await {
-        // Qlik first: the proxy session is deleted at QPS, the socket closed.
+        // Browser sessions first: from here on no tab (nor its event stream,
+        // reconnecting) can reach the hub for this user and re-open Qlik.
+        ctx.store
+            .delete_user_browser_sessions(&session.user.directory, &session.user.user_id)
+            .await
+            .map_err(|e| ServerFnError::new(e.to_string()))?;
+        // Then Qlik: the proxy session is deleted at QPS, the socket closed.
         if let Err(error) = ctx
             .hub
             .logout(&session.user.directory, &session.user.user_id)
@@ -120,10 +126,6 @@ pub async fn logout() -> Result<(), ServerFnError> {
         {
             tracing::warn!(user = %session.user.user_id, %error, "Qlik logout failed");
         }
-        ctx.store
-            .delete_user_browser_sessions(&session.user.directory, &session.user.user_id)
-            .await
-            .map_err(|e| ServerFnError::new(e.to_string()))?;
         tracing::info!(target: "audit", user = %session.user.user_id, outcome = "logout", "logout");
     }
     sessions::clear_cookie(&ctx, &cookies);

@@ -11,6 +11,7 @@ mod server {
 
     use leptos::prelude::*;
 
+    use crate::dashboard::components::state::SESSION_ENDED;
     use crate::server::{AppContext, sessions};
 
     /// The logged-in user's engine session, or the error to show.
@@ -20,7 +21,7 @@ mod server {
         let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
         let (_, session) = sessions::current(&ctx, &cookies)
             .await
-            .ok_or_else(|| ServerFnError::new("Your session has ended. Please log in again."))?;
+            .ok_or_else(|| ServerFnError::new(SESSION_ENDED))?;
         let engine = ctx
             .hub
             .session(&session.user.directory, &session.user.user_id, &session.user.attributes)

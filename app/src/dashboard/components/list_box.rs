@@ -29,6 +29,13 @@ pub fn count_text(list: &ListBoxView) -> String {
     }
 }
 
+/// Where the active value is in `values` (the first when it is gone or none).
+pub fn active_index(values: &[ListValue], active: Option<i64>) -> usize {
+    active
+        .and_then(|elem| values.iter().position(|v| v.elem == elem))
+        .unwrap_or(0)
+}
+
 /// A human name for a state, read out by screen readers.
 fn state_name(state: ValueState) -> &'static str {
     match state {
@@ -49,7 +56,9 @@ pub fn ListBox(index: usize) -> impl IntoView {
     let heading =
         list.with_untracked(|l| l.as_ref().map(|l| l.heading.clone()).unwrap_or_default());
     let query = RwSignal::new(String::new());
-    let active = RwSignal::new(0usize);
+    // The active value by element number: it stays on its value when the
+    // list re-sorts after a selection (selected values come first).
+    let active = RwSignal::new(None::<i64>);
     let visible = Memo::new(move |_| {
         list.with(|l| {
             l.as_ref()
@@ -72,7 +81,7 @@ pub fn ListBox(index: usize) -> impl IntoView {
             if count == 0 {
                 return;
             }
-            let current = active.get_untracked().min(count - 1);
+            let current = visible.with(|v| active_index(v, active.get_untracked()));
             let next = match ev.key().as_str() {
                 "ArrowDown" => (current + 1).min(count - 1),
                 "ArrowUp" => current.saturating_sub(1),
@@ -90,7 +99,7 @@ pub fn ListBox(index: usize) -> impl IntoView {
                 _ => return,
             };
             ev.prevent_default();
-            active.set(next);
+            active.set(visible.with(|v| v.get(next).map(|value| value.elem)));
         }
     };
     let heading_id = format!("{id}-heading");
@@ -98,7 +107,7 @@ pub fn ListBox(index: usize) -> impl IntoView {
         let option_id = option_id.clone();
         move || {
             visible.with(|v| {
-                v.get(active.get().min(v.len().saturating_sub(1)))
+                v.get(active_index(v, active.get()))
                     .map(|value| option_id(value.elem))
             })
         }
@@ -118,7 +127,7 @@ pub fn ListBox(index: usize) -> impl IntoView {
                 prop:value=move || query.get()
                 on:input=move |ev| {
                     query.set(event_target_value(&ev));
-                    active.set(0);
+                    active.set(None);
                 }
             />
             <ul
@@ -131,9 +140,9 @@ pub fn ListBox(index: usize) -> impl IntoView {
                 on:keydown=on_key
             >
                 <For
-                    each=move || visible.get().into_iter().enumerate()
-                    key=|(i, value)| (*i, value.elem, value.state, value.text.clone())
-                    let((i, value))
+                    each=move || visible.get()
+                    key=|value| (value.elem, value.state, value.text.clone())
+                    let(value)
                 >
                     {
                         let select = select.clone();
@@ -144,11 +153,14 @@ pub fn ListBox(index: usize) -> impl IntoView {
                                 role="option"
                                 aria-selected=value.state.is_selected().to_string()
                                 class=format!("list-value {}", value.state.css_class())
-                                class:active=move || active.get() == i
+                                class:active=move || {
+                                    visible.with(|v| v.get(active_index(v, active.get())).map(|a| a.elem))
+                                        == Some(elem)
+                                }
                                 data-state=state_name(value.state)
                                 title=format!("{} ({})", value.text, state_name(value.state))
                                 on:click=move |_| {
-                                    active.set(i);
+                                    active.set(Some(elem));
                                     select(elem);
                                 }
                             >
@@ -196,6 +208,20 @@ mod tests {
         assert_eq!(texts("a"), ["EMEA", "Americas", "APAC"]);
         assert_eq!(texts(" ap "), ["APAC"]);
         assert!(texts("zz").is_empty());
+    }
+
+    #[test]
+    fn the_active_value_is_followed_by_its_element_number() {
+        let mut values = vec![
+            value("EMEA", ValueState::Possible),
+            value("APAC", ValueState::Possible),
+        ];
+        values[1].elem = 7;
+        assert_eq!(active_index(&values, Some(7)), 1);
+        values.swap(0, 1);
+        assert_eq!(active_index(&values, Some(7)), 0);
+        assert_eq!(active_index(&values, Some(99)), 0);
+        assert_eq!(active_index(&values, None), 0);
     }
 
     #[test]

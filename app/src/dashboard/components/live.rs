@@ -79,8 +79,10 @@ mod browser {
                     .as_ref()
                     .is_some_and(|c| c.source.ready_state() == EventSource::CLOSED)
             });
-            // The browser retries network errors itself, but not HTTP errors.
+            // The browser retries network errors itself, but not HTTP errors:
+            // check the session (an ended one goes to the login page), retry.
             if closed {
+                dash.refresh();
                 retry_later(dash, weak.clone());
             }
         });

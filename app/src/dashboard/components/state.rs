@@ -8,6 +8,10 @@ use leptos::prelude::*;
 use crate::dashboard::api::load_dashboard;
 use crate::dashboard::view_model::DashboardView;
 
+/// What the server says when the browser session is gone (logout elsewhere,
+/// timeout); the page then goes to the login page.
+pub const SESSION_ENDED: &str = "Your session has ended. Please log in again.";
+
 /// What a failed server function tells the user.
 pub fn error_text(error: &ServerFnError) -> String {
     match error {
@@ -58,9 +62,19 @@ impl Dash {
                     self.error.set(None);
                     self.view.set(view);
                 }
-                Err(error) => self.error.set(Some(error_text(&error))),
+                Err(error) => self.fail(&error),
             }
         });
+    }
+
+    /// Shows an error; an ended session goes to the login page instead.
+    fn fail(self, error: &ServerFnError) {
+        let text = error_text(error);
+        if text == SESSION_ENDED {
+            let _ = window().location().set_href("/login");
+        } else {
+            self.error.set(Some(text));
+        }
     }
 
     /// Runs a selection action, then shows its outcome.
@@ -68,7 +82,7 @@ impl Dash {
         leptos::task::spawn_local(async move {
             match action.await {
                 Ok(()) => self.refresh(),
-                Err(error) => self.error.set(Some(error_text(&error))),
+                Err(error) => self.fail(&error),
             }
         });
     }
