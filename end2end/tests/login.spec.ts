@@ -25,6 +25,8 @@ test('the right password opens the start page; logout ends it for good', async (
   await login(page, 'alice', 'alice-password');
   await expect(page).toHaveURL(/\/$/);
   await expect(page.locator('.viewer')).toHaveText('Alice Andersen');
+  // The dashboard has loaded (its live channel is open) before logging out.
+  await expect(page.locator('main.dashboard[data-live="open"]')).toBeAttached();
 
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === 'mashup_session');
