@@ -36,7 +36,7 @@ pub struct LdapConfig {
     /// Upgrade an `ldap://` connection with StartTLS.
     #[serde(default)]
     pub starttls: bool,
-    /// PEM file of the CA to trust for LDAPS/StartTLS (else the web PKI roots).
+    /// PEM file of the CA to trust for LDAPS/StartTLS (else the system's roots).
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
     /// The read-only service account used for the search.

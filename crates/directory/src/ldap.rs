@@ -40,7 +40,9 @@ struct Found {
     dn: String,
     user_id: String,
     display_name: String,
-    groups: Vec<String>,
+    /// Read from the entry (`GroupSource::Attribute`); `None` when they are
+    /// searched for after the user's bind.
+    groups: Option<Vec<String>>,
 }
 
 impl Directory {
@@ -64,7 +66,10 @@ impl Directory {
     }
 
     /// Authenticates `username` with `password`. Unknown users and wrong
-    /// passwords fail alike, after the same work (a bind either way).
+    /// passwords fail alike, after the same requests: service bind, user
+    /// search, a bind on a second connection (against a DN that cannot exist
+    /// for an unknown user). Groups are looked up only after the user's bind
+    /// succeeded, on the service connection.
     pub async fn authenticate(
         &self,
         username: &str,
@@ -80,25 +85,37 @@ impl Directory {
         {
             return Err(DirectoryError::InvalidCredentials);
         }
-        let found = self.find(username).await?;
+        let (mut service, found) = self.find(username).await?;
         let dn = match &found {
             Some(user) => user.dn.clone(),
             // Bind against a DN that cannot exist, so an unknown user costs
             // what a wrong password costs.
             None => format!("uid=no-such-user,{}", self.config.base_dn),
         };
-        self.bind_as(&dn, password).await?;
-        let user = found.ok_or(DirectoryError::InvalidCredentials)?;
-        Ok(AuthenticatedUser {
-            user_id: user.user_id,
-            display_name: user.display_name,
-            groups: user.groups,
-            dn: user.dn,
-        })
+        let bound = self.bind_as(&dn, password).await;
+        let result = match (bound, found) {
+            (Ok(()), Some(user)) => {
+                let groups = match user.groups {
+                    Some(groups) => Ok(groups),
+                    None => self.search_groups(&mut service, &user.dn, username).await,
+                };
+                groups.map(|groups| AuthenticatedUser {
+                    user_id: user.user_id,
+                    display_name: user.display_name,
+                    groups,
+                    dn: user.dn,
+                })
+            }
+            (Ok(()), None) => Err(DirectoryError::InvalidCredentials),
+            (Err(error), _) => Err(error),
+        };
+        let _ = service.unbind().await;
+        result
     }
 
-    /// Service bind, then the user search; `None` unless exactly one entry matches.
-    async fn find(&self, username: &str) -> Result<Option<Found>, DirectoryError> {
+    /// Service bind, then the user search; `None` unless exactly one entry
+    /// matches. Returns the (still bound) service connection too.
+    async fn find(&self, username: &str) -> Result<(ldap3::Ldap, Option<Found>), DirectoryError> {
         let config = &self.config;
         let mut ldap = self.connect().await?;
         let bound = ldap
@@ -128,59 +145,71 @@ impl Directory {
             .success()
             .map_err(unavailable)?;
         let [entry] = entries.as_slice() else {
-            let _ = ldap.unbind().await;
-            return Ok(None);
+            return Ok((ldap, None));
         };
         let entry = SearchEntry::construct(entry.clone());
         let first = |name: &str| entry.attrs.get(name).and_then(|v| v.first()).cloned();
         let Some(user_id) = first(&config.user_id_attribute) else {
-            let _ = ldap.unbind().await;
-            return Ok(None);
+            return Ok((ldap, None));
         };
         let groups = match &config.groups {
-            GroupSource::Attribute { attribute } => entry
-                .attrs
-                .get(attribute)
-                .map(|dns| dns.iter().filter_map(|dn| first_rdn_value(dn)).collect())
-                .unwrap_or_default(),
-            GroupSource::Search {
-                base_dn,
-                filter,
-                name_attribute,
-            } => {
-                let filter = filter
-                    .replace("{dn}", &ldap_escape(entry.dn.as_str()))
-                    .replace("{uid}", &ldap_escape(username));
-                let (groups, _) = ldap
-                    .with_timeout(config.operation_timeout)
-                    .search(
-                        base_dn,
-                        Scope::Subtree,
-                        &filter,
-                        vec![name_attribute.clone()],
-                    )
-                    .await
-                    .map_err(unavailable)?
-                    .success()
-                    .map_err(unavailable)?;
-                groups
-                    .into_iter()
-                    .filter_map(|g| {
-                        SearchEntry::construct(g)
-                            .attrs
-                            .get(name_attribute)
-                            .and_then(|v| v.first().cloned())
-                    })
-                    .collect()
-            }
+            GroupSource::Attribute { attribute } => Some(
+                entry
+                    .attrs
+                    .get(attribute)
+                    .map(|dns| dns.iter().filter_map(|dn| first_rdn_value(dn)).collect())
+                    .unwrap_or_default(),
+            ),
+            GroupSource::Search { .. } => None,
         };
-        let _ = ldap.unbind().await;
-        Ok(Some(Found {
+        let found = Found {
             display_name: first(&config.display_name_attribute).unwrap_or_else(|| user_id.clone()),
             dn: entry.dn,
             user_id,
             groups,
-        }))
+        };
+        Ok((ldap, Some(found)))
+    }
+
+    /// The group search (`GroupSource::Search`), on the service connection.
+    async fn search_groups(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        dn: &str,
+        username: &str,
+    ) -> Result<Vec<String>, DirectoryError> {
+        let GroupSource::Search {
+            base_dn,
+            filter,
+            name_attribute,
+        } = &self.config.groups
+        else {
+            return Ok(Vec::new());
+        };
+        let filter = filter
+            .replace("{dn}", &ldap_escape(dn))
+            .replace("{uid}", &ldap_escape(username));
+        let (groups, _) = ldap
+            .with_timeout(self.config.operation_timeout)
+            .search(
+                base_dn,
+                Scope::Subtree,
+                &filter,
+                vec![name_attribute.clone()],
+            )
+            .await
+            .map_err(unavailable)?
+            .success()
+            .map_err(unavailable)?;
+        Ok(groups
+            .into_iter()
+            .filter_map(|g| {
+                SearchEntry::construct(g)
+                    .attrs
+                    .get(name_attribute)
+                    .and_then(|v| v.first().cloned())
+            })
+            .collect())
     }
 
     /// Binds as `dn` on a connection of its own.
