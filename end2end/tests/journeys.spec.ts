@@ -72,6 +72,11 @@ test('1. a wrong password keeps the login page; the right one shows the engine\'
   await expect(page).toHaveURL(/\/$/);
   await dashboardReady(page);
   expect(await kpiTexts(page)).toEqual(await evaluate(KPI_EXPRESSIONS));
+  // Both of dave's directory groups reached the ticket: the proxy session has them.
+  const [session] = (await userSessions('dave')) as unknown as Array<{ Attributes: unknown }>;
+  const attributes = JSON.stringify(session.Attributes);
+  expect(attributes).toContain('Sales');
+  expect(attributes).toContain('EMEA');
   await expect(listBox(page, 'Region').getByRole('option')).toHaveCount(4);
   await expect(page.locator('section.chart')).toHaveCount(3);
   await expect(page.locator('.table-card tbody tr')).toHaveCount(20);
@@ -198,7 +203,9 @@ test('4. a second tab shows the same selections and follows the first without re
   const started = Date.now();
   await option(page, 'Region', 'APAC').click();
   await expect(chip(second, 'Region')).toHaveText('APAC');
-  test.info().annotations.push({ type: 'cross-tab latency (ms)', description: String(Date.now() - started) });
+  const latency = Date.now() - started;
+  test.info().annotations.push({ type: 'cross-tab latency (ms)', description: String(latency) });
+  console.log(`cross-tab latency (click in one tab to the chip in the other): ${latency} ms`);
   await expect.poll(() => kpiTexts(second)).toEqual(await kpiTexts(page));
 
   // And back the other way.
@@ -257,4 +264,20 @@ test('7. a killed engine socket: the page recovers with its selections and still
   const sessionsAfter = await userSessions('mallory');
   expect(sessionsAfter).toHaveLength(1);
   expect(sessionsAfter[0].SessionId).toBe(sessionsBefore[0].SessionId);
+});
+
+test('8. the dashboard is readable on a phone', async ({ browser, watch }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  watch(context);
+  const page = await context.newPage();
+  await login(page, 'carol');
+  await expect(listBox(page, 'Region')).toBeVisible();
+  // One column, nothing wider than the screen (tables scroll inside their card).
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const filters = await page.locator('.filters').boundingBox();
+  const content = await page.locator('.content').boundingBox();
+  expect(content!.y).toBeGreaterThanOrEqual(filters!.y + filters!.height);
+  await keepScreenshot(page, 'dashboard-phone');
+  await context.close();
 });
