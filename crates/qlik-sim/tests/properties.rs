@@ -45,8 +45,8 @@ struct Case {
     selections: Vec<(String, u8)>,
     /// Dimension of the checked hypercube.
     dimension: String,
-    /// The table whose value field is measured.
-    measured: usize,
+    /// The tables whose fields are measured (one or two).
+    measured: Vec<usize>,
 }
 
 fn key_fields(shape: Shape, tables: usize, t: usize) -> Vec<&'static str> {
@@ -115,7 +115,7 @@ fn case() -> impl Strategy<Value = Case> {
                 tables,
                 proptest::collection::vec((field.clone(), 1u8..=255), 1..=2),
                 field,
-                0..n,
+                proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 1..=2),
             )
         })
         .prop_map(|(tables, selections, dimension, measured)| Case {
@@ -252,76 +252,110 @@ fn reference_states(
         .collect()
 }
 
-/// (dimension value or null) → (Sum, Count), plus the totals.
-type Aggregates = (BTreeMap<Option<String>, (f64, f64)>, (f64, f64));
+/// The measures of each measured table `t`, in this order.
+fn measures(t: usize) -> [String; 5] {
+    [
+        format!("Sum(V{t})"),
+        format!("Count([V{t}])"),
+        format!("Min(V{t})"),
+        format!("Max(V{t})"),
+        format!("Count(DISTINCT A{t})"),
+    ]
+}
+
+/// (dimension value or null) → measure values, plus the totals.
+type Aggregates = (BTreeMap<Option<String>, Vec<Option<f64>>>, Vec<Option<f64>>);
+
+/// The measures over a set of records (rows) of each measured table.
+fn reference_measures(case: &Case, records: &[BTreeSet<usize>]) -> Vec<Option<f64>> {
+    let mut results = Vec::new();
+    for (t, records) in case.measured.iter().zip(records) {
+        let table = &case.tables[*t];
+        let width = table.headers.len();
+        let values: Vec<f64> = records
+            .iter()
+            .filter_map(|r| table.rows[*r][width - 1].as_ref())
+            .map(|v| v.parse().unwrap())
+            .collect();
+        let distinct: BTreeSet<&String> = records
+            .iter()
+            .filter_map(|r| table.rows[*r][width - 2].as_ref())
+            .collect();
+        results.extend([
+            Some(values.iter().fold(0.0, |a, b| a + b)),
+            Some(values.len() as f64),
+            values.iter().copied().reduce(f64::min),
+            values.iter().copied().reduce(f64::max),
+            Some(distinct.len() as f64),
+        ]);
+    }
+    results
+}
 
 fn reference_cube(
     case: &Case,
     joined: &[Joined],
     selections: &BTreeMap<String, BTreeSet<String>>,
 ) -> Aggregates {
-    let t = case.measured;
-    let value_column = case.tables[t].headers.len() - 1;
-    let value = |row: usize| -> Option<f64> {
-        case.tables[t].rows[row][value_column]
-            .as_ref()
-            .map(|v| v.parse().unwrap())
-    };
-    let aggregate = |records: &BTreeSet<usize>| -> (f64, f64) {
-        let values: Vec<f64> = records.iter().filter_map(|r| value(*r)).collect();
-        (values.iter().fold(0.0, |a, b| a + b), values.len() as f64)
-    };
-    let mut groups: BTreeMap<Option<String>, BTreeSet<usize>> = BTreeMap::new();
-    let mut all = BTreeSet::new();
+    let empty = || vec![BTreeSet::new(); case.measured.len()];
+    let mut groups: BTreeMap<Option<String>, Vec<BTreeSet<usize>>> = BTreeMap::new();
+    let mut all = empty();
     for j in joined.iter().filter(|j| satisfies(j, selections, None)) {
-        groups
+        let group = groups
             .entry(j.values[&case.dimension].clone())
-            .or_default()
-            .insert(j.rows[t]);
-        all.insert(j.rows[t]);
+            .or_insert_with(empty);
+        for (m, t) in case.measured.iter().enumerate() {
+            group[m].insert(j.rows[*t]);
+            all[m].insert(j.rows[*t]);
+        }
     }
     (
         groups
             .iter()
-            .map(|(d, records)| (d.clone(), aggregate(records)))
+            .map(|(d, records)| (d.clone(), reference_measures(case, records)))
             .collect(),
-        aggregate(&all),
+        reference_measures(case, &all),
     )
 }
 
-fn number(cell: &Value) -> f64 {
-    cell["qNum"].as_f64().unwrap_or(f64::NAN)
+fn number(cell: &Value) -> Option<f64> {
+    cell["qNum"].as_f64()
+}
+
+fn cube_properties(case: &Case, dimensions: &[&str]) -> Value {
+    let measures: Vec<Value> = case
+        .measured
+        .iter()
+        .flat_map(|t| measures(*t))
+        .map(|e| json!({"qDef": {"qDef": e}}))
+        .collect();
+    let width = dimensions.len() + measures.len();
+    json!({"qInfo": {"qId": "cube", "qType": "table"}, "qHyperCubeDef": {
+        "qDimensions": dimensions.iter().map(|d| json!({"qDef": {"qFieldDefs": [d]}})).collect::<Vec<_>>(),
+        "qMeasures": measures,
+        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": width, "qHeight": 100}]}})
 }
 
 fn sim_cube(ctx: &Context<'_>, case: &Case) -> Aggregates {
-    let measured = format!("V{}", case.measured);
-    let measure = |e: &str| json!({"qDef": {"qDef": e}});
-    let properties = json!({"qInfo": {"qId": "cube", "qType": "table"}, "qHyperCubeDef": {
-        "qDimensions": [{"qDef": {"qFieldDefs": [case.dimension]}}],
-        "qMeasures": [measure(&format!("Sum({measured})")), measure(&format!("Count([{measured}])"))],
-        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 3, "qHeight": 1000}]}});
-    let cube = &layout(ctx, &properties)["qHyperCube"];
+    let cube = &layout(ctx, &cube_properties(case, &[&case.dimension]))["qHyperCube"];
     let mut groups = BTreeMap::new();
     for row in cube["qDataPages"][0]["qMatrix"].as_array().unwrap() {
+        let row = row.as_array().unwrap();
         let dimension = (!row[0]["qIsNull"].as_bool().unwrap())
             .then(|| row[0]["qText"].as_str().unwrap().to_owned());
-        let previous = groups.insert(dimension, (number(&row[1]), number(&row[2])));
+        let values = row[1..].iter().map(number).collect();
+        let previous = groups.insert(dimension, values);
         assert!(previous.is_none(), "a dimension value twice: {row:?}");
     }
     assert_eq!(cube["qSize"]["qcy"], groups.len());
-    let totals = &cube["qGrandTotalRow"];
-    (groups, (number(&totals[0]), number(&totals[1])))
+    let totals = cube["qGrandTotalRow"].as_array().unwrap();
+    (groups, totals.iter().map(number).collect())
 }
 
-fn sim_kpi(ctx: &Context<'_>, case: &Case) -> (f64, f64) {
-    let measured = format!("V{}", case.measured);
-    let measure = |e: &str| json!({"qDef": {"qDef": e}});
-    let properties = json!({"qInfo": {"qId": "kpi", "qType": "kpi"}, "qHyperCubeDef": {
-        "qDimensions": [],
-        "qMeasures": [measure(&format!("Sum({measured})")), measure(&format!("Count({measured})"))],
-        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 2, "qHeight": 1}]}});
-    let row = &layout(ctx, &properties)["qHyperCube"]["qDataPages"][0]["qMatrix"][0];
-    (number(&row[0]), number(&row[1]))
+fn sim_kpi(ctx: &Context<'_>, case: &Case) -> Vec<Option<f64>> {
+    let cube = &layout(ctx, &cube_properties(case, &[]))["qHyperCube"];
+    let row = cube["qDataPages"][0]["qMatrix"][0].as_array().unwrap();
+    row.iter().map(number).collect()
 }
 
 fn check(case: &Case) -> Result<(), TestCaseError> {
@@ -356,13 +390,13 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     prop_assert_eq!(
         &sim_groups,
         &groups,
-        "Sum/Count(V{}) by {}, selections {:?}",
+        "measures of {:?} by {}, selections {:?}",
         case.measured,
         case.dimension,
         selected
     );
-    prop_assert_eq!(sim_totals, totals, "totals");
-    prop_assert_eq!(sim_kpi(&ctx, case), totals, "KPI without dimensions");
+    prop_assert_eq!(&sim_totals, &totals, "totals");
+    prop_assert_eq!(&sim_kpi(&ctx, case), &totals, "KPI without dimensions");
     Ok(())
 }
 
@@ -415,7 +449,7 @@ fn many_to_many_records_count_once_per_dimension_value() {
         ],
         selections: vec![("A1".into(), 1)],
         dimension: "A0".into(),
-        measured: 1,
+        measured: vec![1],
     };
     check(&case).unwrap();
 }

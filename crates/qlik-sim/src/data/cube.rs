@@ -48,6 +48,8 @@ struct Link {
     rows: Vec<u32>,
     /// At most one associated child row per key.
     functional: bool,
+    /// For a functional link on one field: key symbol → child row (or NULL).
+    lookup: Option<Vec<u32>>,
 }
 
 impl Link {
@@ -105,7 +107,19 @@ impl Link {
                 next[*key as usize] += 1;
             }
         }
+        let lookup = (functional && shared.len() == 1).then(|| {
+            (0..key_count)
+                .map(|k| {
+                    if start[k + 1] > start[k] {
+                        rows[start[k] as usize]
+                    } else {
+                        NULL
+                    }
+                })
+                .collect()
+        });
         Self {
+            lookup,
             parent,
             parent_columns: shared.iter().map(|(pc, _)| *pc).collect(),
             composite,
@@ -228,50 +242,70 @@ impl Tree {
         }
     }
 
-    /// Calls `emit` with the row of every table, for every joined row of
-    /// associated rows, base row by base row.
-    fn each_joined_row(
-        &self,
-        app: &App,
-        associations: &Associations,
-        mut emit: impl FnMut(&[u32]),
-    ) {
-        let base = self.tables[0];
-        let mut current = vec![0u32; self.tables.len()];
-        let associated = &associations.rows[base];
-        if self.links.is_empty() {
-            for (row, on) in associated.iter().enumerate() {
-                if *on {
-                    current[0] = row as u32;
-                    emit(&current);
+    /// Every joined row of associated rows, as one column per table of the
+    /// tree: the row of that table in each joined row. Joined rows come base
+    /// row by base row, in order.
+    fn join(&self, app: &App, associations: &Associations) -> Vec<Vec<u32>> {
+        let base_rows = associations.associated_rows(self.tables[0]);
+        let mut joined = vec![Vec::new(); self.tables.len()];
+        // Lookups only (one joined row per base row), a column at a time.
+        if self.links.iter().all(|l| l.lookup.is_some()) {
+            joined[0] = base_rows.to_vec();
+            let mut complete = true;
+            for (at, link) in self.links.iter().enumerate() {
+                let lookup = link.lookup.as_deref().unwrap_or_default();
+                let parent = &app.tables[self.tables[link.parent]];
+                let keys = &parent.columns[link.parent_columns[0]];
+                let column: Vec<u32> = joined[link.parent]
+                    .iter()
+                    .map(|row| {
+                        lookup
+                            .get(keys[*row as usize] as usize)
+                            .copied()
+                            .unwrap_or(NULL)
+                    })
+                    .collect();
+                complete &= !column.contains(&NULL);
+                joined[at + 1] = column;
+            }
+            if !complete {
+                // Never after the associations' reduction, but keep it exact.
+                let keep: Vec<bool> = (0..joined[0].len())
+                    .map(|i| joined.iter().all(|c| c[i] != NULL))
+                    .collect();
+                for column in &mut joined {
+                    let mut flags = keep.iter();
+                    column.retain(|_| *flags.next().unwrap_or(&false));
                 }
             }
-            return;
+            return joined;
         }
-        for (row, on) in associated.iter().enumerate() {
-            if *on {
-                current[0] = row as u32;
-                self.expand(app, 1, &mut current, &mut emit);
-            }
+        let mut current = vec![0u32; self.tables.len()];
+        for row in base_rows {
+            current[0] = *row;
+            self.expand(app, 1, &mut current, &mut joined);
         }
+        joined
     }
 
-    fn expand(&self, app: &App, at: usize, current: &mut [u32], emit: &mut impl FnMut(&[u32])) {
+    fn expand(&self, app: &App, at: usize, current: &mut [u32], joined: &mut [Vec<u32>]) {
         if at == self.tables.len() {
-            emit(current);
+            for (column, row) in joined.iter_mut().zip(current.iter()) {
+                column.push(*row);
+            }
             return;
         }
         let link = &self.links[at - 1];
         let parent = &app.tables[self.tables[link.parent]];
         for row in link.matches(parent, current[link.parent]) {
             current[at] = *row;
-            self.expand(app, at + 1, current, emit);
+            self.expand(app, at + 1, current, joined);
         }
     }
 }
 
 /// A row expression with its fields resolved to the columns they are read
-/// from (by the position of their table in the joined row).
+/// from (by the position of their table in the joined rows).
 enum RowExpr<'a> {
     Number(f64),
     Field {
@@ -284,38 +318,39 @@ enum RowExpr<'a> {
 }
 
 impl RowExpr<'_> {
-    fn value(&self, rows: &[u32]) -> Option<f64> {
+    /// The symbol of a field in joined row `i`.
+    fn symbol(at: usize, symbols: &[u32], joined: &[Vec<u32>], i: usize) -> u32 {
+        symbols[joined[at][i] as usize]
+    }
+
+    fn value(&self, joined: &[Vec<u32>], i: usize) -> Option<f64> {
         match self {
             RowExpr::Number(n) => Some(*n),
-            RowExpr::Field { at, symbols, nums } => {
-                let symbol = symbols[rows[*at] as usize];
-                if symbol == NULL {
-                    None
-                } else {
-                    nums[symbol as usize]
-                }
-            }
-            RowExpr::Binary(op, l, r) => apply(*op, l.value(rows), r.value(rows)),
-            RowExpr::Negate(inner) => inner.value(rows).map(|v| -v),
+            RowExpr::Field { at, symbols, nums } => nums
+                .get(Self::symbol(*at, symbols, joined, i) as usize)
+                .copied()
+                .flatten(),
+            RowExpr::Binary(op, l, r) => apply(*op, l.value(joined, i), r.value(joined, i)),
+            RowExpr::Negate(inner) => inner.value(joined, i).map(|v| -v),
         }
     }
 
     /// For Count: is there a value at all (text counts too)?
-    fn present(&self, rows: &[u32]) -> bool {
+    fn present(&self, joined: &[Vec<u32>], i: usize) -> bool {
         match self {
-            RowExpr::Field { at, symbols, .. } => symbols[rows[*at] as usize] != NULL,
-            other => other.value(rows).is_some(),
+            RowExpr::Field { at, symbols, .. } => Self::symbol(*at, symbols, joined, i) != NULL,
+            other => other.value(joined, i).is_some(),
         }
     }
 
     /// For Count(DISTINCT): an identity of the value.
-    fn identity(&self, rows: &[u32]) -> Option<u64> {
+    fn identity(&self, joined: &[Vec<u32>], i: usize) -> Option<u64> {
         match self {
             RowExpr::Field { at, symbols, .. } => {
-                let symbol = symbols[rows[*at] as usize];
+                let symbol = Self::symbol(*at, symbols, joined, i);
                 (symbol != NULL).then_some(u64::from(symbol))
             }
-            other => other.value(rows).map(f64::to_bits),
+            other => other.value(joined, i).map(f64::to_bits),
         }
     }
 }
@@ -331,22 +366,20 @@ struct Accumulator {
 }
 
 impl Accumulator {
-    fn add(&mut self, expr: &RowExpr<'_>, distinct: bool, rows: &[u32]) {
-        if distinct {
-            if let Some(id) = expr.identity(rows) {
-                self.distinct.insert(id);
-            }
-            return;
-        }
-        if expr.present(rows) {
-            self.count += 1;
-        }
-        if let Some(v) = expr.value(rows) {
-            self.sum += v;
-            self.numbers += 1;
-            self.min = Some(self.min.map_or(v, |m| m.min(v)));
-            self.max = Some(self.max.map_or(v, |m| m.max(v)));
-        }
+    /// Adds what another accumulator holds.
+    fn merge(&mut self, other: &Accumulator) {
+        self.sum += other.sum;
+        self.numbers += other.numbers;
+        self.count += other.count;
+        self.min = match (self.min, other.min) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max = match (self.max, other.max) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.distinct.extend(&other.distinct);
     }
 
     fn result(&self, function: Aggregation, distinct: bool) -> Option<f64> {
@@ -419,9 +452,60 @@ enum Once {
 
 /// One aggregation node of the measures.
 struct Node<'a> {
+    function: Aggregation,
     distinct: bool,
     expr: RowExpr<'a>,
     once: Once,
+}
+
+impl Node<'_> {
+    /// Adds the joined rows (those `counted`, if given) to the accumulator of
+    /// their group.
+    fn accumulate(
+        &self,
+        joined: &[Vec<u32>],
+        group: impl Fn(usize) -> usize,
+        counted: Option<&[bool]>,
+        accumulators: &mut [Accumulator],
+    ) {
+        let rows = joined[0].len();
+        let counted = |i: usize| counted.is_none_or(|c| c[i]);
+        let expr = &self.expr;
+        if self.distinct {
+            for i in (0..rows).filter(|i| counted(*i)) {
+                if let Some(id) = expr.identity(joined, i) {
+                    accumulators[group(i)].distinct.insert(id);
+                }
+            }
+            return;
+        }
+        match self.function {
+            Aggregation::Count => {
+                for i in (0..rows).filter(|i| counted(*i)) {
+                    accumulators[group(i)].count += u64::from(expr.present(joined, i));
+                }
+            }
+            Aggregation::Sum | Aggregation::Avg => {
+                for i in (0..rows).filter(|i| counted(*i)) {
+                    if let Some(v) = expr.value(joined, i) {
+                        let acc = &mut accumulators[group(i)];
+                        acc.sum += v;
+                        acc.numbers += 1;
+                    }
+                }
+            }
+            Aggregation::Min | Aggregation::Max => {
+                let max = self.function == Aggregation::Max;
+                for i in (0..rows).filter(|i| counted(*i)) {
+                    if let Some(v) = expr.value(joined, i) {
+                        let acc = &mut accumulators[group(i)];
+                        let slot = if max { &mut acc.max } else { &mut acc.min };
+                        *slot = Some(slot.map_or(v, |m| if max { m.max(v) } else { m.min(v) }));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Groups by `dims` and evaluates `measures` per group, with Qlik's
@@ -442,7 +526,7 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
             other => (Aggregation::Sum, false, other),
         })
         .collect();
-    let evaluate = |accs: &[Accumulator]| -> Vec<Option<f64>> {
+    let evaluate = |accs: &[&Accumulator]| -> Vec<Option<f64>> {
         let mut results = aggregates
             .iter()
             .zip(accs)
@@ -450,9 +534,10 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
         measures.iter().map(|m| combine(m, &mut results)).collect()
     };
     if app.tables.is_empty() {
+        let empty = Accumulator::default();
         return Cube {
             rows: Vec::new(),
-            totals: evaluate(&vec![Accumulator::default(); aggregates.len()]),
+            totals: evaluate(&vec![&empty; aggregates.len()]),
         };
     }
     let measure_fields: Vec<usize> = aggregates
@@ -467,7 +552,7 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
     let functional = tree.links.iter().all(|l| l.functional);
     let nodes: Vec<Node<'_>> = aggregates
         .iter()
-        .map(|(_, distinct, argument)| {
+        .map(|(function, distinct, argument)| {
             let mut records: Vec<usize> = argument
                 .fields()
                 .iter()
@@ -487,6 +572,7 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
                 Once::Rows(records)
             };
             Node {
+                function: *function,
                 distinct: *distinct,
                 expr: resolve(app, &tree, argument),
                 once,
@@ -494,7 +580,11 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
         })
         .collect();
 
-    // Dimension symbols, and group numbers: dense when the combinations are few.
+    let joined = tree.join(app, associations);
+    let count = joined[0].len();
+
+    // The group of every joined row, numbered in order of appearance; the
+    // combinations of dimension symbols are numbered densely when few.
     let dim_columns: Vec<(usize, &[u32])> = dims
         .iter()
         .map(|d| {
@@ -506,91 +596,106 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
         .iter()
         .map(|d| app.fields[*d].values.len() + 1)
         .collect();
+    let symbol = |d: usize, i: usize| -> u32 {
+        let (at, column) = dim_columns[d];
+        column[joined[at][i] as usize]
+    };
+    let mut keys: Vec<Vec<u32>> = Vec::new();
+    let mut groups: Vec<u32> = Vec::with_capacity(count);
     let dense = cardinals
         .iter()
         .try_fold(1usize, |n, c| n.checked_mul(*c))
         .filter(|n| *n <= 1 << 20);
-    let mut slots: Vec<u32> = vec![u32::MAX; dense.unwrap_or(0)];
-    let mut sparse: HashMap<Vec<u32>, u32> = HashMap::new();
-    let mut keys: Vec<Vec<u32>> = Vec::new();
-    let mut accumulators: Vec<Vec<Accumulator>> = Vec::new();
-    let mut last_base: Vec<Vec<u32>> = Vec::new();
-    let mut seen: Vec<HashSet<(u32, Vec<u32>)>> = vec![HashSet::new(); nodes.len()];
-    let mut totals = vec![Accumulator::default(); nodes.len()];
-    let mut totals_last_base = vec![u32::MAX; nodes.len()];
-    let mut totals_seen: Vec<HashSet<Vec<u32>>> = vec![HashSet::new(); nodes.len()];
-    let mut key = vec![0u32; dims.len()];
-    tree.each_joined_row(app, associations, |rows| {
-        for (slot, (at, column)) in key.iter_mut().zip(&dim_columns) {
-            *slot = column[rows[*at] as usize];
+    if let Some(size) = dense {
+        let mut index = vec![0usize; count];
+        for (d, cardinal) in cardinals.iter().enumerate() {
+            for (i, slot) in index.iter_mut().enumerate() {
+                let s = symbol(d, i);
+                let s = if s == NULL { cardinal - 1 } else { s as usize };
+                *slot = *slot * cardinal + s;
+            }
         }
-        let existing = if dense.is_some() {
-            let mut index = 0;
-            for (symbol, cardinal) in key.iter().zip(&cardinals) {
-                let s = if *symbol == NULL {
-                    cardinal - 1
-                } else {
-                    *symbol as usize
+        let mut slots = vec![u32::MAX; size];
+        for (i, slot) in index.iter().enumerate() {
+            let group = &mut slots[*slot];
+            if *group == u32::MAX {
+                *group = keys.len() as u32;
+                keys.push((0..dims.len()).map(|d| symbol(d, i)).collect());
+            }
+            groups.push(*group);
+        }
+    } else {
+        let mut numbers: HashMap<Vec<u32>, u32> = HashMap::new();
+        for i in 0..count {
+            let key: Vec<u32> = (0..dims.len()).map(|d| symbol(d, i)).collect();
+            let next = keys.len() as u32;
+            let group = *numbers.entry(key).or_insert_with_key(|key| {
+                keys.push(key.clone());
+                next
+            });
+            groups.push(group);
+        }
+    }
+
+    let mut accumulators: Vec<Vec<Accumulator>> = Vec::with_capacity(nodes.len());
+    let mut totals: Vec<Accumulator> = Vec::with_capacity(nodes.len());
+    for node in &nodes {
+        let mut per_group = vec![Accumulator::default(); keys.len()];
+        let mut total = Accumulator::default();
+        let group = |i: usize| groups[i] as usize;
+        match &node.once {
+            Once::Always => {
+                node.accumulate(&joined, group, None, &mut per_group);
+                for acc in &per_group {
+                    total.merge(acc);
+                }
+            }
+            Once::BaseRow | Once::Rows(_) => {
+                // Count a record once per group and once in the totals.
+                let record = |i: usize| -> Vec<u32> {
+                    match &node.once {
+                        Once::Rows(at) => at.iter().map(|a| joined[*a][i]).collect(),
+                        _ => vec![joined[0][i]],
+                    }
                 };
-                index = index * cardinal + s;
-            }
-            let slot = &mut slots[index];
-            if *slot == u32::MAX {
-                *slot = keys.len() as u32;
-                None
-            } else {
-                Some(*slot)
-            }
-        } else {
-            sparse.get(key.as_slice()).copied()
-        };
-        let group = existing.unwrap_or_else(|| {
-            let g = keys.len() as u32;
-            if dense.is_none() {
-                sparse.insert(key.clone(), g);
-            }
-            keys.push(key.clone());
-            accumulators.push(vec![Accumulator::default(); nodes.len()]);
-            last_base.push(vec![u32::MAX; nodes.len()]);
-            g
-        });
-        let g = group as usize;
-        for (i, node) in nodes.iter().enumerate() {
-            let (in_group, in_totals) = match &node.once {
-                Once::Always => (true, true),
-                Once::BaseRow => {
-                    let fresh = last_base[g][i] != rows[0];
-                    last_base[g][i] = rows[0];
-                    let fresh_total = totals_last_base[i] != rows[0];
-                    totals_last_base[i] = rows[0];
-                    (fresh, fresh_total)
+                let mut in_group = HashSet::new();
+                let mut in_totals = HashSet::new();
+                let mut counted = Vec::with_capacity(count);
+                let mut counted_total = Vec::with_capacity(count);
+                for i in 0..count {
+                    if matches!(node.once, Once::BaseRow)
+                        && i > 0
+                        && joined[0][i] != joined[0][i - 1]
+                    {
+                        // The joined rows of a base row come together.
+                        in_group.clear();
+                        in_totals.clear();
+                    }
+                    counted.push(in_group.insert((groups[i], record(i))));
+                    counted_total.push(in_totals.insert(record(i)));
                 }
-                Once::Rows(at) => {
-                    let record: Vec<u32> = at.iter().map(|a| rows[*a]).collect();
-                    (
-                        seen[i].insert((group, record.clone())),
-                        totals_seen[i].insert(record),
-                    )
-                }
-            };
-            if in_group {
-                accumulators[g][i].add(&node.expr, node.distinct, rows);
-            }
-            if in_totals {
-                totals[i].add(&node.expr, node.distinct, rows);
+                node.accumulate(&joined, group, Some(&counted), &mut per_group);
+                node.accumulate(
+                    &joined,
+                    |_| 0,
+                    Some(&counted_total),
+                    std::slice::from_mut(&mut total),
+                );
             }
         }
-    });
+        accumulators.push(per_group);
+        totals.push(total);
+    }
     let rows = keys
         .into_iter()
-        .zip(&accumulators)
-        .map(|(dims, accs)| CubeRow {
+        .enumerate()
+        .map(|(g, dims)| CubeRow {
             dims,
-            values: evaluate(accs),
+            values: evaluate(&accumulators.iter().map(|a| &a[g]).collect::<Vec<_>>()),
         })
         .collect();
     Cube {
         rows,
-        totals: evaluate(&totals),
+        totals: evaluate(&totals.iter().collect::<Vec<_>>()),
     }
 }
