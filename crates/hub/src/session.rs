@@ -258,6 +258,13 @@ impl EngineSession {
             .store
             .save_selections(&self.key, &live::selections_from_layout(&layout))
             .await?;
+        // Warm the cache before telling the tabs: every tab that reloads then
+        // reads the new layouts without a round trip, and none computes twice.
+        for id in self.object_ids() {
+            if let Err(error) = self.layout(&id).await {
+                tracing::debug!(object = %id, %error, "layout not cached after a selection");
+            }
+        }
         let _ = self.changes.send(Change {
             objects: self.object_ids(),
         });
