@@ -3,15 +3,21 @@
 # same tracked environment), so no step rebuilds what another built.
 CARGO := cargo
 LEPTOS := cargo leptos
+# wasm-opt for release builds comes from npm (tools/), not Debian.
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(PATH)
 NATIVE_PACKAGES := -p app -p qlik-mashup -p qlik -p qlik-sim -p directory -p store -p hub -p auth
 
-.PHONY: setup serve test fmt clippy unit enigma end2end
+.PHONY: setup serve release test fmt clippy unit enigma end2end
 
 setup:
 	./scripts/setup.sh
 
 serve: setup
 	$(LEPTOS) serve
+
+# The optimised site and server: target/site and target/release/qlik-mashup.
+release: setup
+	$(LEPTOS) build --release
 
 test: setup fmt clippy unit enigma end2end
 

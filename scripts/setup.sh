@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
-APT_PACKAGES=(chromium slapd ldap-utils binaryen nodejs npm)
+APT_PACKAGES=(chromium slapd ldap-utils nodejs npm)
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
@@ -60,5 +60,13 @@ stamp=end2end/node_modules/.package-lock.json
 if [[ ! -f $stamp || end2end/package-lock.json -nt $stamp ]]; then
   say "installing the end-to-end test dependencies"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+# --- Build tools from npm: wasm-opt for release builds ----------------------
+# (Debian's binaryen 108 points wasm-bindgen's externref export at the wrong
+# table; the Makefile puts tools/node_modules/.bin first on PATH.)
+stamp=tools/node_modules/.package-lock.json
+if [[ ! -f $stamp || tools/package-lock.json -nt $stamp ]]; then
+  say "installing the build tools (binaryen's wasm-opt)"
+  (cd tools && npm ci --no-audit --no-fund)
 fi
 say "ready"
