@@ -208,6 +208,9 @@ impl std::fmt::Debug for Connection {
     }
 }
 
+/// Read buffer of an engine socket (layouts larger than this still arrive whole).
+const READ_BUFFER_BYTES: usize = 8 * 1024;
+
 impl Connection {
     /// Opens the socket and waits for `OnConnected` (a socket that says nothing
     /// within 5 s counts as a created session, as in enigma.js). Fatal proxy
@@ -223,8 +226,17 @@ impl Connection {
             ),
             None => None,
         };
-        let handshake =
-            tokio_tungstenite::connect_async_tls_with_config(request, None, false, connector);
+        // A server holds thousands of these sockets, mostly idle: tungstenite's
+        // default 128 KiB read buffer per socket would dominate its memory.
+        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+            .read_buffer_size(READ_BUFFER_BYTES)
+            .write_buffer_size(0);
+        let handshake = tokio_tungstenite::connect_async_tls_with_config(
+            request,
+            Some(config),
+            false,
+            connector,
+        );
         let (socket, response) = tokio::time::timeout(options.connect_timeout, handshake)
             .await
             .map_err(|_| Error::Timeout)?
