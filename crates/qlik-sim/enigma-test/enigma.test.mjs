@@ -115,3 +115,50 @@ test('without a TTL, resume finds a new session', async () => {
   await assert.rejects(global2.getActiveDoc(), (error) => error.code === 1017);
   await again.session.close();
 });
+
+test('a list object and a hypercube follow a selection, with change notifications', async () => {
+  const cookie = await sessionCookie('enigma-4');
+  const { session } = open(`ws://${proxy}/app/sample-sales`, cookie);
+  const global = await session.open();
+  const doc = await global.openDoc('sample-sales');
+  const page = (width) => [{ qTop: 0, qLeft: 0, qWidth: width, qHeight: 50 }];
+  const list = await doc.createSessionObject({
+    qInfo: { qType: 'listbox' },
+    qListObjectDef: { qDef: { qFieldDefs: ['Region'] }, qShowAlternatives: true, qInitialDataFetch: page(1) },
+  });
+  const cube = await doc.createSessionObject({
+    qInfo: { qType: 'table' },
+    qHyperCubeDef: {
+      qDimensions: [{ qDef: { qFieldDefs: ['Region'] } }],
+      qMeasures: [{ qDef: { qDef: 'Sum(Sales)' } }],
+      qInitialDataFetch: page(2),
+    },
+  });
+  const regions = (await cube.getLayout()).qHyperCube.qDataPages[0].qMatrix;
+  assert.equal(regions.length, 4);
+  const emeaSales = regions.find((row) => row[0].qText === 'EMEA')[1].qNum;
+  const states = async () =>
+    Object.fromEntries(
+      (await list.getLayout()).qListObject.qDataPages[0].qMatrix.map(([cell]) => [cell.qText, cell.qState]),
+    );
+  assert.deepEqual(Object.values(await states()), ['O', 'O', 'O', 'O']);
+  const emea = (await list.getLayout()).qListObject.qDataPages[0].qMatrix.find(([c]) => c.qText === 'EMEA')[0];
+
+  const changes = Promise.all([
+    new Promise((resolve) => list.once('changed', resolve)),
+    new Promise((resolve) => cube.once('changed', resolve)),
+  ]);
+  assert.equal(await list.selectListObjectValues('/qListObjectDef', [emea.qElemNumber], false), true);
+  await changes;
+
+  const after = await states();
+  assert.equal(after.EMEA, 'S');
+  assert.deepEqual(
+    Object.entries(after).filter(([, state]) => state === 'A').map(([text]) => text).sort(),
+    ['APAC', 'Americas', 'Nordics'],
+  );
+  const rows = (await cube.getLayout()).qHyperCube.qDataPages[0].qMatrix;
+  assert.deepEqual(rows.map((row) => row[0].qText), ['EMEA']);
+  assert.equal(rows[0][1].qNum, emeaSales);
+  await session.close();
+});
