@@ -6,43 +6,44 @@ use leptos::prelude::*;
 use super::state::Dash;
 use crate::dashboard::api::{SelectionStep, clear_field, step_selections};
 
+/// A back / forward / clear-all button: `name` is its accessible name and
+/// tooltip, `text` what it shows.
+#[component]
+fn StepButton(
+    step: SelectionStep,
+    name: &'static str,
+    text: &'static str,
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    let dash = expect_context::<Dash>();
+    view! {
+        <button
+            type="button"
+            class="step-button"
+            aria-label=name
+            title=name
+            disabled=disabled
+            on:click=move |_| dash.act(step_selections(step))
+        >
+            {text}
+        </button>
+    }
+}
+
 /// The bar above the dashboard.
 #[component]
 pub fn SelectionsBar() -> impl IntoView {
     let dash = expect_context::<Dash>();
     let selections = Memo::new(move |_| dash.view.with(|v| v.selections.clone()));
-    let step = move |step: SelectionStep| dash.act(step_selections(step));
     view! {
         <nav class="selections-bar" aria-label="Current selections">
             <div class="selection-steps">
-                <button
-                    type="button"
-                    class="step-button"
-                    aria-label="Step back"
-                    title="Step back"
-                    disabled=move || selections.with(|s| !s.can_back)
-                    on:click=move |_| step(SelectionStep::Back)
-                >
-                    "←"
-                </button>
-                <button
-                    type="button"
-                    class="step-button"
-                    aria-label="Step forward"
-                    title="Step forward"
-                    disabled=move || selections.with(|s| !s.can_forward)
-                    on:click=move |_| step(SelectionStep::Forward)
-                >
-                    "→"
-                </button>
-                <button
-                    type="button"
-                    class="step-button clear-all"
-                    disabled=move || selections.with(|s| s.chips.is_empty())
-                    on:click=move |_| step(SelectionStep::ClearAll)
-                >
-                    "Clear all"
-                </button>
+                <StepButton step=SelectionStep::Back name="Step back" text="←"
+                    disabled=Signal::derive(move || selections.with(|s| !s.can_back))/>
+                <StepButton step=SelectionStep::Forward name="Step forward" text="→"
+                    disabled=Signal::derive(move || selections.with(|s| !s.can_forward))/>
+                <StepButton step=SelectionStep::ClearAll name="Clear all" text="Clear all"
+                    disabled=Signal::derive(move || selections.with(|s| s.chips.is_empty()))/>
             </div>
             <ul class="selection-chips">
                 <For
