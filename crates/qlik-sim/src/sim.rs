@@ -70,7 +70,12 @@ impl Simulator {
         let proxy_task = tokio::spawn({
             let stopped = stopped.clone();
             async move {
-                let _ = axum::serve(proxy_listener, proxy_app)
+                // Like a real server, answer without waiting for the client's
+                // delayed ACK (Nagle would hold the tail of a burst ~40 ms).
+                let listener = axum::serve::ListenerExt::tap_io(proxy_listener, |tcp| {
+                    let _ = tcp.set_nodelay(true);
+                });
+                let _ = axum::serve(listener, proxy_app)
                     .with_graceful_shutdown(until_stopped(stopped))
                     .await;
             }
