@@ -26,8 +26,8 @@ mod slapd;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use directory::{Directory, DirectoryError, GroupSource, LdapConfig};
-use slapd::{BASE, SERVICE_DN, SERVICE_PASSWORD, Slapd, Tls};
+use directory::{Directory, DirectoryError, LdapConfig};
+use slapd::{Slapd, Tls};
 use tokio::runtime::Runtime;
 
 /// Logins of each kind in the hand-measured part.
@@ -35,25 +35,13 @@ const ROUNDS: usize = 200;
 /// Logins of each kind before measuring.
 const WARM_UP: usize = 20;
 
-/// The settings the tests use: search users, then their groups.
+/// The settings the tests use (search users, then their groups), over plain
+/// LDAP or StartTLS with the fixture's CA.
 fn config(slapd: &Slapd, starttls: bool) -> LdapConfig {
     LdapConfig {
-        url: slapd.url(),
         starttls,
         ca_file: starttls.then(|| slapd.dir.path().join("ca.pem")),
-        bind_dn: SERVICE_DN.into(),
-        bind_password: SERVICE_PASSWORD.into(),
-        base_dn: format!("ou=people,{BASE}"),
-        user_filter: "(&(objectClass=inetOrgPerson)(uid={}))".into(),
-        user_id_attribute: "uid".into(),
-        display_name_attribute: "cn".into(),
-        groups: GroupSource::Search {
-            base_dn: format!("ou=groups,{BASE}"),
-            filter: "(&(objectClass=groupOfNames)(member={dn}))".into(),
-            name_attribute: "cn".into(),
-        },
-        connect_timeout: Duration::from_secs(5),
-        operation_timeout: Duration::from_secs(5),
+        ..slapd::ldap_config(slapd.url())
     }
 }
 

@@ -2,36 +2,13 @@
 
 mod support;
 
-use std::time::Duration;
-
-use directory::{DemoSeed, Directory, DirectoryError, EmbeddedDirectory, GroupSource, LdapConfig};
-use support::slapd::{BASE, SERVICE_DN, SERVICE_PASSWORD, Slapd, Tls, free_port};
-
-fn config(url: String) -> LdapConfig {
-    LdapConfig {
-        url,
-        starttls: false,
-        ca_file: None,
-        bind_dn: SERVICE_DN.into(),
-        bind_password: SERVICE_PASSWORD.into(),
-        base_dn: format!("ou=people,{BASE}"),
-        user_filter: "(&(objectClass=inetOrgPerson)(uid={}))".into(),
-        user_id_attribute: "uid".into(),
-        display_name_attribute: "cn".into(),
-        groups: GroupSource::Search {
-            base_dn: format!("ou=groups,{BASE}"),
-            filter: "(&(objectClass=groupOfNames)(member={dn}))".into(),
-            name_attribute: "cn".into(),
-        },
-        connect_timeout: Duration::from_secs(2),
-        operation_timeout: Duration::from_secs(2),
-    }
-}
+use directory::{DemoSeed, Directory, DirectoryError, EmbeddedDirectory, GroupSource};
+use support::slapd::{BASE, Slapd, Tls, free_port, ldap_config};
 
 #[tokio::test]
 async fn valid_login_with_groups_and_every_refusal() {
     let slapd = Slapd::start(None, "");
-    let directory = Directory::new(config(slapd.url())).unwrap();
+    let directory = Directory::new(ldap_config(slapd.url())).unwrap();
 
     let alice = directory
         .authenticate("alice", "alice-secret")
@@ -87,7 +64,7 @@ async fn an_empty_password_is_refused_even_where_slapd_would_accept_it() {
         .unwrap();
     assert_eq!(result.rc, 0, "slapd accepts an empty password as anonymous");
     // ...the directory refuses it before any bind.
-    let directory = Directory::new(config(slapd.url())).unwrap();
+    let directory = Directory::new(ldap_config(slapd.url())).unwrap();
     assert_eq!(
         directory.authenticate("alice", "").await,
         Err(DirectoryError::InvalidCredentials)
@@ -96,13 +73,14 @@ async fn an_empty_password_is_refused_even_where_slapd_would_accept_it() {
 
 #[tokio::test]
 async fn a_directory_that_is_down_is_unavailable_not_invalid() {
-    let directory = Directory::new(config(format!("ldap://127.0.0.1:{}", free_port()))).unwrap();
+    let directory =
+        Directory::new(ldap_config(format!("ldap://127.0.0.1:{}", free_port()))).unwrap();
     assert!(matches!(
         directory.authenticate("alice", "alice-secret").await,
         Err(DirectoryError::Unavailable(_))
     ));
     let slapd = Slapd::start(None, "");
-    let directory = Directory::new(config(slapd.url())).unwrap();
+    let directory = Directory::new(ldap_config(slapd.url())).unwrap();
     drop(slapd);
     assert!(matches!(
         directory.authenticate("alice", "alice-secret").await,
@@ -115,7 +93,7 @@ async fn starttls_with_a_private_ca() {
     let tls = Tls::generate();
     let slapd = Slapd::start(Some(&tls), "");
     let ca_file = slapd.dir.path().join("ca.pem");
-    let mut settings = config(slapd.url());
+    let mut settings = ldap_config(slapd.url());
     settings.starttls = true;
     settings.ca_file = Some(ca_file);
     let directory = Directory::new(settings).unwrap();
@@ -129,7 +107,7 @@ async fn starttls_with_a_private_ca() {
         Err(DirectoryError::InvalidCredentials)
     );
     // Without trusting the CA, the handshake fails: unavailable, not a login.
-    let mut untrusted = config(slapd.url());
+    let mut untrusted = ldap_config(slapd.url());
     untrusted.starttls = true;
     let directory = Directory::new(untrusted).unwrap();
     assert!(matches!(

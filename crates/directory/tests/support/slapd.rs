@@ -10,6 +10,30 @@ pub const BASE: &str = "dc=example,dc=com";
 pub const SERVICE_DN: &str = "cn=mashup,ou=services,dc=example,dc=com";
 pub const SERVICE_PASSWORD: &str = "service-secret";
 
+/// Settings for a directory at `url` laid out like this fixture's: the service
+/// account, users under `ou=people`, their groups found by a search under
+/// `ou=groups`; plain LDAP, 2 s timeouts.
+pub fn ldap_config(url: String) -> directory::LdapConfig {
+    directory::LdapConfig {
+        url,
+        starttls: false,
+        ca_file: None,
+        bind_dn: SERVICE_DN.into(),
+        bind_password: SERVICE_PASSWORD.into(),
+        base_dn: format!("ou=people,{BASE}"),
+        user_filter: "(&(objectClass=inetOrgPerson)(uid={}))".into(),
+        user_id_attribute: "uid".into(),
+        display_name_attribute: "cn".into(),
+        groups: directory::GroupSource::Search {
+            base_dn: format!("ou=groups,{BASE}"),
+            filter: "(&(objectClass=groupOfNames)(member={dn}))".into(),
+            name_attribute: "cn".into(),
+        },
+        connect_timeout: Duration::from_secs(2),
+        operation_timeout: Duration::from_secs(2),
+    }
+}
+
 /// Users: alice (Sales, EMEA), bob (Sales), eve (no group).
 const DATA: &str = "\
 dn: dc=example,dc=com
