@@ -26,15 +26,9 @@ pub async fn stream(ctx: AppContext, cookies: Cookies) -> Response {
     let Some((_, session)) = sessions::current(&ctx, &cookies).await else {
         return (StatusCode::UNAUTHORIZED, "Please log in again.").into_response();
     };
-    let user = &session.user;
-    let engine = match ctx
-        .hub
-        .session(&user.directory, &user.user_id, &user.attributes)
-        .await
-    {
+    let engine = match sessions::engine(&ctx, &session).await {
         Ok(engine) => engine,
         Err(error) => {
-            tracing::warn!(user = %user.user_id, %error, "no engine session for the event stream");
             return (StatusCode::SERVICE_UNAVAILABLE, error.user_message()).into_response();
         }
     };

@@ -22,14 +22,7 @@ mod server {
         let (_, session) = sessions::current(&ctx, &cookies)
             .await
             .ok_or_else(|| ServerFnError::new(SESSION_ENDED))?;
-        let engine = ctx
-            .hub
-            .session(&session.user.directory, &session.user.user_id, &session.user.attributes)
-            .await
-            .map_err(|e| {
-                tracing::warn!(user = %session.user.user_id, error = %e, "engine session unavailable");
-                ServerFnError::new(e.user_message())
-            })?;
+        let engine = sessions::engine(&ctx, &session).await.map_err(user_error)?;
         Ok((ctx, engine))
     }
 
@@ -153,42 +146,26 @@ pub async fn table_page(
     first_row: u32,
     sort: Option<TableSort>,
 ) -> Result<TableView, ServerFnError> {
-    use super::config::{TableDef, default_page_size};
-    use super::mapping::{self, MasterView};
+    use super::mapping;
     use server::user_error;
 
     let (ctx, engine) = server::engine_session().await?;
     let config = &ctx.dashboard;
-    let def = match (0..config.tables.len()).find(|i| mapping::table_id(*i) == object_id) {
-        Some(i) => config.tables[i].clone(),
-        None => {
-            let master = config
-                .masters
-                .iter()
-                .find(|m| m.id == object_id)
-                .ok_or_else(|| ServerFnError::new("This table does not exist."))?;
-            let layout = engine.layout(&master.id).await.map_err(user_error)?;
-            match mapping::master_view(master, &layout) {
-                Some(MasterView::Table(def)) => def,
-                _ => TableDef {
-                    title: master.id.clone(),
-                    dimensions: Vec::new(),
-                    measures: Vec::new(),
-                    page_size: default_page_size(),
-                },
-            }
-        }
-    };
+    let no_table = || ServerFnError::new("This table does not exist.");
+    let configured = (0..config.tables.len())
+        .find(|i| mapping::table_id(*i) == object_id)
+        .map(|i| config.tables[i].clone());
+    let master = config.masters.iter().find(|m| m.id == object_id);
+    if configured.is_none() && master.is_none() {
+        return Err(no_table());
+    }
     let layout = engine.layout(&object_id).await.map_err(user_error)?;
+    let def = configured
+        .or_else(|| master.map(|m| mapping::master_table(m, &layout)))
+        .ok_or_else(no_table)?;
     let cube = &layout["qHyperCube"];
     let width = cube["qSize"]["qcx"].as_u64().unwrap_or(1) as u32;
     let total = cube["qSize"]["qcy"].as_u64().unwrap_or(0) as u32;
-    let page = |top, height| qlik::qix::NxPage {
-        left: 0,
-        top,
-        width,
-        height,
-    };
     let rows = match sort {
         Some(sort) if total <= mapping::SORTABLE_ROWS && (sort.column as u32) < width => {
             let mut rows = Vec::new();
@@ -209,7 +186,15 @@ pub async fn table_page(
                 .collect()
         }
         _ => engine
-            .hypercube_page(&object_id, page(first_row, def.page_size))
+            .hypercube_page(
+                &object_id,
+                qlik::qix::NxPage {
+                    left: 0,
+                    top: first_row,
+                    width,
+                    height: def.page_size,
+                },
+            )
             .await
             .map_err(user_error)?
             .first()

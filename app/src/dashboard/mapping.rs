@@ -145,6 +145,20 @@ pub fn master_view(master: &MasterDef, layout: &Value) -> Option<MasterView> {
     })
 }
 
+/// How a master object's pages are fetched as a table: its own definition when
+/// it is table-like, else its id as the title and the default page size.
+pub fn master_table(master: &MasterDef, layout: &Value) -> TableDef {
+    match master_view(master, layout) {
+        Some(MasterView::Table(def)) => def,
+        _ => TableDef {
+            title: master.id.clone(),
+            dimensions: Vec::new(),
+            measures: Vec::new(),
+            page_size: default_page_size(),
+        },
+    }
+}
+
 fn list_box_properties(filter: &FilterDef) -> Value {
     json!({
         "qInfo": {"qType": "listbox"},

@@ -46,3 +46,18 @@ pub fn clear_cookie(ctx: &AppContext, cookies: &Cookies) {
     cookie.set_path("/");
     cookies.remove(cookie);
 }
+
+/// The user's held engine session (made or re-attached by the hub); a failure
+/// is logged here and returned for the caller to phrase.
+pub async fn engine(
+    ctx: &AppContext,
+    session: &BrowserSession,
+) -> Result<std::sync::Arc<hub::EngineSession>, hub::Error> {
+    let user = &session.user;
+    ctx.hub
+        .session(&user.directory, &user.user_id, &user.attributes)
+        .await
+        .inspect_err(|error| {
+            tracing::warn!(user = %user.user_id, %error, "engine session unavailable");
+        })
+}
