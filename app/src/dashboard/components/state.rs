@@ -77,10 +77,13 @@ impl Dash {
         }
     }
 
-    /// Runs a selection action, then shows its outcome.
+    /// Runs a selection action, then shows its outcome. Every selection is
+    /// announced on the live channel, which reloads this tab as it does the
+    /// others; only without an open channel does the tab reload by itself.
     pub fn act(self, action: impl Future<Output = Result<(), ServerFnError>> + 'static) {
         leptos::task::spawn_local(async move {
             match action.await {
+                Ok(()) if self.live.get_untracked() => {}
                 Ok(()) => self.refresh(),
                 Err(error) => self.fail(&error),
             }
