@@ -1,7 +1,7 @@
 //! The simulator's shared state: tickets, proxy sessions, sockets and engine
 //! sessions, with Qlik's rules for each.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -120,7 +120,7 @@ struct Inner {
 }
 
 /// Counters for tests (`GET /sim/stats`; not part of Qlik).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     /// Tickets issued by QPS.
@@ -135,6 +135,16 @@ pub struct Stats {
     pub engine_sessions: u64,
     /// Engine WebSockets open now.
     pub open_sockets: u64,
+    /// Engine calls received so far, by JSON-RPC method (`GetLayout`,
+    /// `CancelRequest`, …), over every socket.
+    pub calls: BTreeMap<String, u64>,
+}
+
+impl Stats {
+    /// How many calls of `method` the engine received.
+    pub fn calls_of(&self, method: &str) -> u64 {
+        self.calls.get(method).copied().unwrap_or_default()
+    }
 }
 
 /// The shared state.
@@ -146,6 +156,7 @@ pub(crate) struct State {
     tickets_issued: AtomicU64,
     tickets_redeemed: AtomicU64,
     sessions_created: AtomicU64,
+    calls: Mutex<BTreeMap<String, u64>>,
 }
 
 fn random_token(len: usize) -> String {
@@ -167,6 +178,7 @@ impl State {
             tickets_issued: AtomicU64::new(0),
             tickets_redeemed: AtomicU64::new(0),
             sessions_created: AtomicU64::new(0),
+            calls: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -460,6 +472,19 @@ impl State {
             sessions_alive: inner.sessions.len() as u64,
             engine_sessions: inner.engines.len() as u64,
             open_sockets: inner.sockets.len() as u64,
+            calls: self.calls.lock().map(|c| c.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// Counts one engine call of `method`.
+    pub fn count_call(&self, method: &str) {
+        if let Ok(mut calls) = self.calls.lock() {
+            match calls.get_mut(method) {
+                Some(count) => *count += 1,
+                None => {
+                    calls.insert(method.to_owned(), 1);
+                }
+            }
         }
     }
 }

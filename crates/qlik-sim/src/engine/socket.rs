@@ -91,6 +91,7 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
                 match Request::decode(&text) {
                     Err((id, error)) => out.push(error_frame(id.as_ref(), &error)),
                     Ok(request) => {
+                        state.count_call(&request.method);
                         let result = {
                             let mut data = data.lock().await;
                             let outcome = dispatch(Call {

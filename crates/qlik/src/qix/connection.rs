@@ -475,12 +475,8 @@ impl Task {
             tracing::warn!(len = text.len(), "engine sent a frame that is not JSON");
             return;
         };
-        if let Some(id) = message.get("id").and_then(Value::as_i64)
-            && let Some(pending) = self.pending.remove(&id)
-        {
-            let result = self.decode_response(&message, &pending);
-            let _ = pending.reply.send(result);
-        }
+        // The change and close lists go out before the reply resolves: whoever
+        // awaits a call can rely on its changes being published already.
         for (key, make) in [
             ("change", HandleEvent::Changed as fn(i64) -> HandleEvent),
             ("close", HandleEvent::Closed),
@@ -493,6 +489,12 @@ impl Task {
                     let _ = self.events.send(make(handle));
                 }
             }
+        }
+        if let Some(id) = message.get("id").and_then(Value::as_i64)
+            && let Some(pending) = self.pending.remove(&id)
+        {
+            let result = self.decode_response(&message, &pending);
+            let _ = pending.reply.send(result);
         }
         if message.get("id").is_none()
             && let Some(method) = message.get("method").and_then(Value::as_str)
