@@ -10,17 +10,25 @@
 //!   session is gone is a new ticket requested, once per user at a time.
 //! - The cookie and selections live in the [`store::Store`], so a server
 //!   restart reattaches instead of logging anybody in again.
+//! - One selection is one change event, sent after the new layouts are
+//!   cached; changes made elsewhere are announced once per short burst.
+//! - With Qlik down, each user makes at most one attempt per backoff window.
 
+mod backoff;
+mod changes;
 mod config;
 mod error;
 mod hub;
 mod live;
 mod metrics;
 mod session;
+mod shared;
+mod watcher;
 
+pub use changes::Change;
 pub use config::{HubConfig, ObjectDef, SessionSource};
 pub use error::{Error, Result};
 pub use hub::Hub;
 pub use metrics::MetricsSnapshot;
-pub use session::{Change, EngineSession};
+pub use session::EngineSession;
 pub use store::{EngineKey, FieldSelection};

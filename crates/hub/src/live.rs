@@ -1,13 +1,17 @@
 //! A live engine socket with the app open and the dashboard's objects fetched.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use qlik::proxy::SessionCookie;
 use qlik::qix::{
-    ConnectOptions, Connection, Doc, EngineUrl, FieldValue, GenericObject, SessionState,
+    ConnectOptions, Connection, Doc, EngineUrl, FieldValue, GenericObject, HandleEvent,
+    SessionState,
 };
 use serde_json::{Value, json};
+use tokio::sync::broadcast::{self, error::TryRecvError};
 
+use crate::changes::Dirty;
 use crate::config::{HubConfig, ObjectDef};
 use crate::error::Result;
 use store::FieldSelection;
@@ -20,6 +24,36 @@ pub(crate) struct Live {
     pub connection: Connection,
     pub doc: Doc,
     pub objects: HashMap<String, GenericObject>,
+    /// Object id by engine handle (change lists name handles).
+    ids: HashMap<i64, String>,
+    /// The engine's change lists since the socket was set up. Read under the
+    /// session's socket lock right after each call: the qlik client publishes
+    /// a reply's change list before the reply resolves, so a call's own
+    /// changes are always here when it returns.
+    events: Mutex<broadcast::Receiver<HandleEvent>>,
+}
+
+impl Live {
+    /// The dashboard objects the engine listed as changed since the last
+    /// look (everything, when the list overflowed).
+    pub(crate) fn take_changes(&self) -> Dirty {
+        let mut dirty = Dirty::default();
+        let Ok(mut events) = self.events.lock() else {
+            return Dirty::everything();
+        };
+        loop {
+            match events.try_recv() {
+                Ok(HandleEvent::Changed(handle)) => {
+                    if let Some(id) = self.ids.get(&handle) {
+                        dirty.add(id);
+                    }
+                }
+                Ok(HandleEvent::Closed(_)) => {}
+                Err(TryRecvError::Lagged(_)) => dirty = Dirty::everything(),
+                Err(TryRecvError::Empty | TryRecvError::Closed) => return dirty,
+            }
+        }
+    }
 }
 
 fn selections_object() -> ObjectDef {
@@ -75,11 +109,20 @@ pub(crate) async fn connect(
     if state == SessionState::Created {
         apply_selections(&doc, selections).await?;
     }
+    // Changes from here on are the dashboard's to announce; those of setting
+    // the session up are not (the caller starts from an empty cache).
+    let events = Mutex::new(connection.handle_events());
+    let ids = objects
+        .iter()
+        .map(|(id, o)| (o.handle(), id.clone()))
+        .collect();
     Ok((
         Live {
             connection,
             doc,
             objects,
+            ids,
+            events,
         },
         state,
     ))

@@ -1,28 +1,26 @@
-//! One user's engine session, shared by all their browser sessions and tabs.
+//! One user's engine session, shared by all their browser sessions and tabs:
+//! the socket (opened on demand, replaced when lost), the layout cache, and
+//! the selection operations that end in exactly one change event.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use qlik::proxy::SessionCookie;
-use qlik::qix::{HandleEvent, SessionState};
+use qlik::qix::SessionState;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
+use crate::backoff::Backoff;
+use crate::changes::{Change, Dirty};
 use crate::config::SessionSource;
 use crate::error::{Error, Result};
-use crate::hub::Shared;
 use crate::live::{self, Live, SELECTIONS_ID};
 use crate::metrics::Metrics;
+use crate::shared::Shared;
+use crate::watcher;
 use store::{EngineKey, FieldSelection, QlikCookie};
-
-/// Objects whose layouts changed: the dashboard fetches them again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// Ids of the changed dashboard objects.
-    pub objects: Vec<String>,
-}
 
 #[derive(Default)]
 struct Cache {
@@ -30,16 +28,51 @@ struct Cache {
     generation: u64,
 }
 
+/// What the session wants of its socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Phase {
+    /// A socket is wanted: a lost one is replaced in the background.
+    Open = 0,
+    /// The socket was closed on purpose (idle, shutdown) and the Qlik session
+    /// left to its `/ttl/`; the next request opens a socket again.
+    Parked = 1,
+    /// The user logged out: no socket is opened again.
+    Ended = 2,
+}
+
+impl Phase {
+    fn from_u8(value: u8) -> Self {
+        match value {
+            0 => Phase::Open,
+            1 => Phase::Parked,
+            _ => Phase::Ended,
+        }
+    }
+}
+
 /// A user's engine session. Cheap to share (`Arc`).
 pub struct EngineSession {
     key: EngineKey,
-    attributes: Vec<(String, String)>,
+    /// The attributes (groups) a new proxy session is made with.
+    attributes: Mutex<Vec<(String, String)>>,
+    /// The attributes of the proxy session held now, when this server made
+    /// it (`None` when it was found through the stored cookie).
+    bound: Mutex<Option<Vec<(String, String)>>>,
     shared: Arc<Shared>,
-    live: tokio::sync::Mutex<Option<Live>>,
+    socket: tokio::sync::Mutex<Option<Live>>,
+    /// A socket is held (for the gauge and the fast path of `ensure_live`).
+    socket_up: AtomicBool,
     cache: Mutex<Cache>,
+    /// Objects the engine changed that no event has announced yet.
+    unannounced: Mutex<Dirty>,
+    /// One selection or announcement at a time: a selection's own changes are
+    /// announced by the selection, never a second time by the watcher.
+    turn: tokio::sync::Mutex<()>,
     changes: broadcast::Sender<Change>,
     last_use_ms: AtomicU64,
-    ended: AtomicBool,
+    phase: AtomicU8,
+    retry: Mutex<Backoff>,
     this: Weak<EngineSession>,
 }
 
@@ -67,6 +100,21 @@ fn proxy_session_gone(error: &qlik::Error) -> bool {
     )
 }
 
+/// Attribute lists compared as sets (Qlik does not keep their order).
+fn same_attributes(a: &[(String, String)], b: &[(String, String)]) -> bool {
+    let sorted = |list: &[(String, String)]| {
+        let mut list = list.to_vec();
+        list.sort();
+        list.dedup();
+        list
+    };
+    sorted(a) == sorted(b)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl EngineSession {
     pub(crate) fn new(
         key: EngineKey,
@@ -75,13 +123,18 @@ impl EngineSession {
     ) -> Arc<Self> {
         Arc::new_cyclic(|this| Self {
             key,
-            attributes,
+            attributes: Mutex::new(attributes),
+            bound: Mutex::new(None),
             shared,
-            live: tokio::sync::Mutex::new(None),
+            socket: tokio::sync::Mutex::new(None),
+            socket_up: AtomicBool::new(false),
             cache: Mutex::new(Cache::default()),
-            changes: broadcast::channel(64).0,
+            unannounced: Mutex::new(Dirty::default()),
+            turn: tokio::sync::Mutex::new(()),
+            changes: broadcast::channel(16).0,
             last_use_ms: AtomicU64::new(0),
-            ended: AtomicBool::new(false),
+            phase: AtomicU8::new(Phase::Open as u8),
+            retry: Mutex::new(Backoff::default()),
             this: this.clone(),
         })
     }
@@ -91,7 +144,9 @@ impl EngineSession {
         &self.key
     }
 
-    /// Change events (another tab selected, the engine invalidated objects).
+    /// Change events: one per selection made through the hub, one per burst
+    /// of changes made elsewhere (another device, an app reload), each sent
+    /// once the new layouts are cached.
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.changes.subscribe()
     }
@@ -108,15 +163,20 @@ impl EngineSession {
     }
 
     /// The layout of a dashboard object, from the cache when the engine has not
-    /// invalidated it (a refresh costs no round trip).
+    /// changed it (a refresh costs no round trip).
     pub async fn layout(&self, object_id: &str) -> Result<Value> {
         self.touch();
-        if let Ok(cache) = self.cache.lock()
-            && let Some(layout) = cache.layouts.get(object_id)
-        {
-            return Ok(layout.clone());
-        }
-        let generation = self.generation();
+        self.cached_layout(object_id).await
+    }
+
+    async fn cached_layout(&self, object_id: &str) -> Result<Value> {
+        let generation = {
+            let cache = lock(&self.cache);
+            if let Some(layout) = cache.layouts.get(object_id) {
+                return Ok(layout.clone());
+            }
+            cache.generation
+        };
         let id = object_id.to_owned();
         let layout = self
             .with_live(move |live| {
@@ -130,9 +190,8 @@ impl EngineSession {
                 }
             })
             .await?;
-        if let Ok(mut cache) = self.cache.lock()
-            && cache.generation == generation
-        {
+        let mut cache = lock(&self.cache);
+        if cache.generation == generation {
             cache.layouts.insert(object_id.to_owned(), layout.clone());
         }
         Ok(layout)
@@ -243,52 +302,114 @@ impl EngineSession {
         .await
     }
 
-    /// Runs a selection operation, then drops every cached layout, records the
-    /// new selections in the store and tells every tab.
+    /// Runs a selection operation, then announces what the engine changed
+    /// with it: once, after the new layouts are cached.
     async fn selection_op<T, F, Fut>(&self, op: F) -> Result<T>
     where
         F: Fn(&Live) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
         self.touch();
-        let outcome = self.with_live(op).await?;
-        self.invalidate_all();
-        let layout = self.layout(SELECTIONS_ID).await?;
-        self.shared
-            .store
-            .save_selections(&self.key, &live::selections_from_layout(&layout))
-            .await?;
-        // Warm the cache before telling the tabs: every tab that reloads then
-        // reads the new layouts without a round trip, and none computes twice.
-        for id in self.object_ids() {
-            if let Err(error) = self.layout(&id).await {
-                tracing::debug!(object = %id, %error, "layout not cached after a selection");
+        let _turn = self.turn.lock().await;
+        let outcome = self.with_live(op).await;
+        self.announce().await;
+        outcome
+    }
+
+    /// Announces changes the engine made on its own or through another
+    /// socket of this Qlik session (the watcher calls this after a short
+    /// window, so a burst becomes one event). Changes a selection of ours
+    /// already announced are not announced again.
+    pub(crate) async fn settle_outside_changes(&self) {
+        let _turn = self.turn.lock().await;
+        if let Some(live) = self.socket.lock().await.as_ref() {
+            self.note_changes(live.take_changes());
+        }
+        self.announce().await;
+    }
+
+    /// After a lost socket was replaced: anything may have changed meanwhile.
+    pub(crate) async fn announce_everything(&self) {
+        let _turn = self.turn.lock().await;
+        self.note_changes(Dirty::everything());
+        self.announce().await;
+    }
+
+    /// Forgets the layouts the engine changed and remembers them for the
+    /// next announcement.
+    fn note_changes(&self, dirty: Dirty) {
+        if dirty.is_empty() {
+            return;
+        }
+        {
+            let mut cache = lock(&self.cache);
+            cache.layouts.retain(|id, _| !dirty.contains(id));
+            cache.generation += 1;
+        }
+        lock(&self.unannounced).merge(dirty);
+    }
+
+    /// Caches the new layouts of the unannounced changes, records the
+    /// selections, and sends one event (callers hold the turn).
+    async fn announce(&self) {
+        let dirty = std::mem::take(&mut *lock(&self.unannounced));
+        if dirty.is_empty() {
+            return;
+        }
+        let objects = dirty.among(&self.object_ids());
+        for id in &objects {
+            if let Err(error) = self.cached_layout(id).await {
+                tracing::debug!(object = %id, %error, "layout not cached after a change");
             }
         }
-        let _ = self.changes.send(Change {
-            objects: self.object_ids(),
-        });
-        Ok(outcome)
+        if dirty.contains(SELECTIONS_ID) {
+            self.record_selections().await;
+        }
+        let _ = self.changes.send(Change { objects });
+    }
+
+    /// Stores the current selections, to re-apply them on a new engine session.
+    async fn record_selections(&self) {
+        let saved = match self.cached_layout(SELECTIONS_ID).await {
+            Ok(layout) => self
+                .shared
+                .store
+                .save_selections(&self.key, &live::selections_from_layout(&layout))
+                .await
+                .map_err(Error::from),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = saved {
+            tracing::warn!(user = %self.key.user_id, %error, "selections not recorded");
+        }
     }
 
     /// Makes sure a socket is up, then runs `op` on it; a socket lost during
-    /// the call is replaced once and the call retried.
+    /// the call is replaced once and the call retried. What the engine
+    /// changed with the call is noted for the next announcement.
     async fn with_live<T, F, Fut>(&self, op: F) -> Result<T>
     where
         F: Fn(&Live) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
         for attempt in 0..2 {
-            let mut guard = self.live.lock().await;
+            let mut guard = self.socket.lock().await;
             if guard.as_ref().is_none_or(|l| l.connection.is_closed()) {
-                *guard = Some(self.open_live().await?);
+                *guard = None;
+                self.socket_up.store(false, Ordering::Release);
+                let live = self.open_live().await?;
+                self.socket_up.store(true, Ordering::Release);
+                *guard = Some(live);
             }
             let Some(live) = guard.as_ref() else {
                 continue;
             };
-            match op(live).await {
+            let outcome = op(live).await;
+            self.note_changes(live.take_changes());
+            match outcome {
                 Err(error) if attempt == 0 && socket_lost(&error) => {
                     *guard = None;
+                    self.socket_up.store(false, Ordering::Release);
                 }
                 other => return other,
             }
@@ -296,20 +417,65 @@ impl EngineSession {
         Err(Error::Qlik(qlik::Error::ConnectionLost))
     }
 
-    /// Ensures the session has a live socket (used at login and after a drop).
+    /// Ensures the session has a live socket (at login, and for every request
+    /// after an eviction or a drop). Cheap when one is up.
     pub(crate) async fn ensure_live(&self) -> Result<()> {
+        if self.socket_up.load(Ordering::Acquire) && self.phase() == Phase::Open {
+            return Ok(());
+        }
         self.with_live(|_| async { Ok(()) }).await
     }
 
-    /// Opens a socket: reattach with the stored cookie; if the proxy has
-    /// forgotten it, one new proxy session (we hold the lock: single flight).
+    /// Opens a socket, unless the last attempt failed too recently (then its
+    /// error, without trying: one attempt per backoff window, whatever the
+    /// number of requests or reconnecting tabs).
     async fn open_live(&self) -> Result<Live> {
-        if self.ended.load(Ordering::Acquire) {
+        if self.phase() == Phase::Ended {
             return Err(Error::NotLoggedIn);
         }
+        lock(&self.retry).gate(Instant::now())?;
+        match self.connect().await {
+            Ok(live) => {
+                lock(&self.retry).succeeded();
+                // Parked → open; an end that raced us wins.
+                let _ = self.phase.compare_exchange(
+                    Phase::Parked as u8,
+                    Phase::Open as u8,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                );
+                if self.phase() == Phase::Ended {
+                    live.connection.close();
+                    return Err(Error::NotLoggedIn);
+                }
+                self.invalidate_all();
+                watcher::watch(
+                    self.this.clone(),
+                    &live,
+                    self.shared.config.keepalive_interval,
+                );
+                Ok(live)
+            }
+            Err(error) => {
+                lock(&self.retry).failed(Instant::now(), error.clone(), rand::random());
+                Err(error)
+            }
+        }
+    }
+
+    /// Reattaches with the stored cookie; if the proxy has forgotten it (or
+    /// there is none, or it no longer unseals), one new proxy session. We
+    /// hold the socket lock: single flight.
+    async fn connect(&self) -> Result<Live> {
         let store = &self.shared.store;
-        let selections = store.selections(&self.key).await?;
-        let stored = store.qlik_cookie(&self.key).await?;
+        let selections = match store.selections(&self.key).await {
+            Err(store::Error::Corrupt(reason)) => {
+                tracing::warn!(user = %self.key.user_id, %reason, "stored selections unreadable: starting without them");
+                Vec::new()
+            }
+            other => other?,
+        };
+        let stored = self.stored_cookie().await?;
         let first_ever = stored.is_none();
         let outcome = match stored {
             Some(cookie) => {
@@ -338,25 +504,37 @@ impl EngineSession {
             _ => {}
         }
         tracing::info!(user = %self.key.user_id, ?state, "engine socket open");
-        self.invalidate_all();
-        self.watch(&live);
         Ok(live)
+    }
+
+    /// The stored proxy-session cookie. One that no longer unseals (the
+    /// sealing key was lost or changed) counts as absent: a new proxy session
+    /// replaces it, instead of failing every request from now on.
+    async fn stored_cookie(&self) -> Result<Option<QlikCookie>> {
+        match self.shared.store.qlik_cookie(&self.key).await {
+            Err(store::Error::Unseal | store::Error::Corrupt(_)) => {
+                tracing::warn!(user = %self.key.user_id, "the stored Qlik cookie does not open with the current key: making a new Qlik session");
+                Ok(None)
+            }
+            other => Ok(other?),
+        }
     }
 
     async fn new_proxy_session(&self) -> Result<SessionCookie> {
         let config = &self.shared.config;
         let user = qlik::qps::UserRef::new(&self.key.directory, &self.key.user_id);
+        let attributes = lock(&self.attributes).clone();
         let cookie = match config.session_source {
             SessionSource::Ticket => {
                 Metrics::bump(&self.shared.metrics.tickets_requested);
-                let ticket = config.qps.ticket(&user, &self.attributes).await?;
+                let ticket = config.qps.ticket(&user, &attributes).await?;
                 config.proxy.redeem_ticket(&ticket).await?
             }
             SessionSource::SessionApi => {
                 let id = store::SessionToken::generate();
                 config
                     .qps
-                    .add_session(&user, &self.attributes, id.expose())
+                    .add_session(&user, &attributes, id.expose())
                     .await?;
                 SessionCookie::new(config.proxy.session_cookie_name(), id.expose())
             }
@@ -371,95 +549,97 @@ impl EngineSession {
                 },
             )
             .await?;
+        *lock(&self.bound) = Some(attributes);
         Ok(cookie)
     }
 
-    /// Follows the socket: engine change lists invalidate layouts and reach
-    /// every tab; a lost socket is replaced in the background (with backoff);
-    /// while the user is active a cheap call keeps the proxy session alive.
-    fn watch(&self, live: &Live) {
-        let mut events = live.connection.handle_events();
-        let connection = live.connection.clone();
-        let handles: HashMap<i64, String> = live
-            .objects
-            .iter()
-            .map(|(id, o)| (o.handle(), id.clone()))
-            .collect();
-        let session = self.this.clone();
-        let keepalive = self.shared.config.keepalive_interval;
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(keepalive);
-            ticker.tick().await;
-            loop {
-                tokio::select! {
-                    event = events.recv() => match event {
-                        Ok(HandleEvent::Changed(handle)) => {
-                            let Some(session) = session.upgrade() else { return };
-                            if let Some(id) = handles.get(&handle) {
-                                session.invalidate(id);
-                                let _ = session.changes.send(Change { objects: vec![id.clone()] });
-                            }
-                        }
-                        Ok(HandleEvent::Closed(_)) => {}
-                        Err(broadcast::error::RecvError::Lagged(_)) => {
-                            let Some(session) = session.upgrade() else { return };
-                            session.invalidate_all();
-                        }
-                        Err(broadcast::error::RecvError::Closed) => break,
-                    },
-                    _ = connection.closed() => break,
-                    _ = ticker.tick() => {
-                        let Some(session) = session.upgrade() else { return };
-                        if session.idle_for() < session.shared.config.idle_eviction {
-                            let _ = connection.global().engine_version().await;
-                        }
-                    }
-                }
-            }
-            // The socket is gone: reconnect unless the session was ended on purpose.
-            let mut delay = Duration::from_millis(100);
-            loop {
-                let Some(session) = session.upgrade() else {
-                    return;
-                };
-                if session.ended.load(Ordering::Acquire) {
-                    return;
-                }
-                session.invalidate_all();
-                match session.ensure_live().await {
-                    Ok(()) => {
-                        let _ = session.changes.send(Change {
-                            objects: session.object_ids(),
-                        });
-                        return;
-                    }
-                    Err(error) => {
-                        tracing::warn!(user = %session.key.user_id, %error, "engine reconnect failed");
-                    }
-                }
-                drop(session);
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(30));
-            }
-        });
-    }
-
-    fn invalidate(&self, id: &str) {
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.layouts.remove(id);
-            cache.generation += 1;
+    /// At login: when the user's directory groups differ from the attributes
+    /// of the Qlik session held for them, that Qlik session ends (deleted at
+    /// QPS, cookie forgotten, selections kept) and the next socket is opened
+    /// on a new one made with `attributes`.
+    pub(crate) async fn rebind(&self, attributes: &[(String, String)]) -> Result<()> {
+        let _turn = self.turn.lock().await;
+        let mut socket = self.socket.lock().await;
+        *lock(&self.attributes) = attributes.to_vec();
+        let known = lock(&self.bound).clone();
+        let stored = self.stored_cookie().await?;
+        let Some(cookie) = stored else {
+            return Ok(());
+        };
+        let held = match known {
+            Some(held) => held,
+            // Found through the stored cookie (e.g. after a restart): ask QPS.
+            None => match self.shared.config.qps.session(&cookie.value).await {
+                Ok(session) => session
+                    .attributes
+                    .into_iter()
+                    .map(|a| (a.name, a.value))
+                    .collect(),
+                Err(qlik::Error::NotFound) => return Ok(()),
+                Err(other) => return Err(other.into()),
+            },
+        };
+        if same_attributes(&held, attributes) {
+            *lock(&self.bound) = Some(held);
+            return Ok(());
+        }
+        tracing::info!(user = %self.key.user_id, "directory groups changed: ending the Qlik session made with the old ones");
+        if let Some(live) = socket.take() {
+            live.connection.close();
+        }
+        self.socket_up.store(false, Ordering::Release);
+        self.invalidate_all();
+        let selections = self.shared.store.selections(&self.key).await?;
+        self.shared.store.forget_qlik_session(&self.key).await?;
+        self.shared
+            .store
+            .save_selections(&self.key, &selections)
+            .await?;
+        *lock(&self.bound) = None;
+        match self.shared.config.qps.delete_session(&cookie.value).await {
+            Ok(()) | Err(qlik::Error::NotFound) => Ok(()),
+            Err(other) => Err(other.into()),
         }
     }
 
     fn invalidate_all(&self) {
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.layouts.clear();
-            cache.generation += 1;
+        let mut cache = lock(&self.cache);
+        cache.layouts.clear();
+        cache.generation += 1;
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::from_u8(self.phase.load(Ordering::Acquire))
+    }
+
+    /// Drops the held socket if it has closed (the watcher saw it go).
+    pub(crate) async fn forget_closed_socket(&self) {
+        let mut socket = self.socket.lock().await;
+        if socket.as_ref().is_some_and(|l| l.connection.is_closed()) {
+            *socket = None;
+            self.socket_up.store(false, Ordering::Release);
         }
     }
 
-    fn generation(&self) -> u64 {
-        self.cache.lock().map(|c| c.generation).unwrap_or_default()
+    /// The watcher replaces a lost socket only while this holds.
+    pub(crate) fn wants_socket(&self) -> bool {
+        self.phase() == Phase::Open
+    }
+
+    /// A socket is held now.
+    pub(crate) fn has_socket(&self) -> bool {
+        self.socket_up.load(Ordering::Acquire)
+    }
+
+    /// How long the watcher waits before its next reconnect attempt.
+    pub(crate) fn retry_wait(&self) -> Duration {
+        lock(&self.retry).remaining(Instant::now())
+    }
+
+    /// Unused this long, the session is idle: its socket is parked and the
+    /// watcher stops keeping the proxy session alive.
+    pub(crate) fn idle_limit(&self) -> Duration {
+        self.shared.config.idle_eviction
     }
 
     fn touch(&self) {
@@ -467,17 +647,58 @@ impl EngineSession {
             .store(self.shared.elapsed_ms(), Ordering::Relaxed);
     }
 
-    /// How long since the session was last used.
+    /// How long since the session was last used by a request.
     pub(crate) fn idle_for(&self) -> Duration {
         let now = self.shared.elapsed_ms();
         Duration::from_millis(now.saturating_sub(self.last_use_ms.load(Ordering::Relaxed)))
     }
 
-    /// Closes the socket without ending the Qlik session (idle eviction).
-    pub(crate) async fn detach(&self) {
-        self.ended.store(true, Ordering::Release);
-        if let Some(live) = self.live.lock().await.take() {
+    /// Closes the socket and leaves the Qlik session to its `/ttl/` (idle
+    /// eviction, server shutdown). The user stays logged in: the next request
+    /// opens a socket again and reattaches.
+    pub(crate) async fn park(&self) {
+        let mut socket = self.socket.lock().await;
+        let _ = self.phase.compare_exchange(
+            Phase::Open as u8,
+            Phase::Parked as u8,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+        if let Some(live) = socket.take() {
             live.connection.close();
         }
+        self.socket_up.store(false, Ordering::Release);
+        self.invalidate_all();
+    }
+
+    /// Ends the session for good (logout): the socket closes and none is
+    /// opened again.
+    pub(crate) async fn end(&self) {
+        self.phase.store(Phase::Ended as u8, Ordering::Release);
+        if let Some(live) = self.socket.lock().await.take() {
+            live.connection.close();
+        }
+        self.socket_up.store(false, Ordering::Release);
+        self.invalidate_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn attributes_compare_as_sets() {
+        let a = pairs(&[("Group", "Sales"), ("Group", "EMEA")]);
+        let b = pairs(&[("Group", "EMEA"), ("Group", "Sales"), ("Group", "Sales")]);
+        assert!(same_attributes(&a, &b));
+        assert!(!same_attributes(&a, &pairs(&[("Group", "Sales")])));
+        assert!(same_attributes(&[], &[]));
     }
 }
