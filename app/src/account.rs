@@ -72,7 +72,7 @@ pub async fn login(
         .collect();
     if let Err(error) = ctx
         .hub
-        .session(&ctx.user_directory, &identity.user_id, &attributes)
+        .login(&ctx.user_directory, &identity.user_id, &attributes)
         .await
     {
         tracing::warn!(target: "audit", user = %identity.user_id, %address, outcome = "qlik-unavailable", %error, "login");
@@ -82,6 +82,7 @@ pub async fn login(
 
     // Rotate: whatever session this browser had ends here.
     if let Some((old, _)) = sessions::current(&ctx, &cookies).await {
+        ctx.streams.end_session(&old);
         ctx.store
             .delete_browser_session(&old)
             .await
@@ -118,6 +119,8 @@ pub async fn logout() -> Result<(), ServerFnError> {
             .delete_user_browser_sessions(&session.user.directory, &session.user.user_id)
             .await
             .map_err(|e| ServerFnError::new(e.to_string()))?;
+        ctx.streams
+            .end_user(&session.user.directory, &session.user.user_id);
         // Then Qlik: the proxy session is deleted at QPS, the socket closed.
         if let Err(error) = ctx
             .hub

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod dashboard;
+pub mod error;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -3,5 +3,7 @@
 
 pub mod context;
 pub mod sessions;
+pub mod streams;
 
 pub use context::{AppContext, SessionSettings};
+pub use streams::Streams;

@@ -35,6 +35,45 @@ pub struct Config {
     pub ldap: Option<directory::LdapConfig>,
     /// What the dashboard shows.
     pub dashboard: app::dashboard::config::DashboardConfig,
+    /// The live event streams.
+    pub events: EventsConfig,
+    /// Graceful shutdown.
+    pub shutdown: ShutdownConfig,
+}
+
+/// The live event streams (`/api/events`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EventsConfig {
+    /// Open streams allowed per user (every tab holds one); past it the
+    /// user's oldest stream ends.
+    pub max_streams_per_user: usize,
+}
+
+impl Default for EventsConfig {
+    fn default() -> Self {
+        Self {
+            max_streams_per_user: 32,
+        }
+    }
+}
+
+/// What happens on SIGTERM/SIGINT.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShutdownConfig {
+    /// How long in-flight requests may take to finish after the signal
+    /// (event streams end at once); then the process exits regardless.
+    #[serde(with = "humantime_serde")]
+    pub drain: Duration,
+}
+
+impl Default for ShutdownConfig {
+    fn default() -> Self {
+        Self {
+            drain: Duration::from_secs(4),
+        }
+    }
 }
 
 /// The Qlik site. Without `qps_url`, an embedded qlik-sim is started on

@@ -4,13 +4,15 @@
 //! the word `change`: the page then reloads its view through a server function.
 
 use std::convert::Infallible;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use app::error::AppError;
 use app::server::{AppContext, sessions};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::{Stream, StreamExt};
+use store::SessionToken;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tower_cookies::Cookies;
 
@@ -21,24 +23,63 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// What the browser waits before reconnecting a dropped stream.
 const RETRY: Duration = Duration::from_secs(1);
 
-/// Streams the logged-in user's change events; 401 without a session.
+/// Streams the logged-in user's change events; 401 without a session. The
+/// stream ends when its browser session does: logout or a new login (the
+/// registry ends it at once), idle or absolute timeout (a timer here), or
+/// server shutdown. It is not a use of the session.
 pub async fn stream(ctx: AppContext, cookies: Cookies) -> Response {
-    let Some((_, session)) = sessions::current(&ctx, &cookies).await else {
-        return (StatusCode::UNAUTHORIZED, "Please log in again.").into_response();
+    let Some((token, session)) = sessions::current(&ctx, &cookies).await else {
+        return (StatusCode::UNAUTHORIZED, AppError::SessionEnded.to_string()).into_response();
     };
     let engine = match sessions::engine(&ctx, &session).await {
         Ok(engine) => engine,
         Err(error) => {
-            return (StatusCode::SERVICE_UNAVAILABLE, error.user_message()).into_response();
+            let error = AppError::from(error);
+            let status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            return (status, error.to_string()).into_response();
         }
     };
-    // Only the receiver is kept: when the hub drops the engine session (idle
-    // eviction, logout) the stream ends and the browser reconnects.
     let changes = engine.subscribe();
     drop(engine);
-    Sse::new(change_events(changes))
+    let handle = ctx
+        .streams
+        .open(&session.user.directory, &session.user.user_id, &token);
+    let end = async move {
+        tokio::select! {
+            _ = handle.ended() => {}
+            _ = session_end(&ctx, &token) => {}
+        }
+    };
+    Sse::new(change_events(changes).take_until(Box::pin(end)))
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
         .into_response()
+}
+
+/// Resolves when the browser session behind `token` has timed out (idle or
+/// absolute), checking the store only when its end is due.
+async fn session_end(ctx: &AppContext, token: &SessionToken) {
+    let settings = &ctx.sessions;
+    loop {
+        let end = ctx
+            .store
+            .browser_session_end(token, settings.idle_timeout, settings.absolute_timeout)
+            .await;
+        let end_at = match end {
+            Ok(Some(end_at)) => end_at,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!(%error, "reading the session store failed; ending the stream");
+                return;
+            }
+        };
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as i64;
+        let wait = (end_at * 1000 - now).max(0) as u64;
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+    }
 }
 
 /// One `change` event per change (several missed ones collapse into one).

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use app::server::{AppContext, SessionSettings};
+use app::server::{AppContext, SessionSettings, Streams};
 use auth::{AuthError, Authenticator, BoxFuture, Identity, Throttle};
 use directory::{DemoSeed, Directory, DirectoryError, EmbeddedDirectory};
 use store::{SealingKey, Store};
@@ -49,6 +49,7 @@ pub fn app_context(
             absolute_timeout: session.absolute_timeout,
         },
         user_directory: config.qlik.user_directory.clone(),
+        streams: Streams::new(config.events.max_streams_per_user),
     }
 }
 

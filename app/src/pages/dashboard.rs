@@ -11,7 +11,7 @@ use crate::dashboard::components::kpi::Kpi;
 use crate::dashboard::components::list_box::ListBox;
 use crate::dashboard::components::live;
 use crate::dashboard::components::selections::SelectionsBar;
-use crate::dashboard::components::state::{Dash, error_text};
+use crate::dashboard::components::state::Dash;
 use crate::dashboard::components::table::Table;
 use crate::dashboard::view_model::DashboardView;
 
@@ -47,7 +47,7 @@ pub fn DashboardPage() -> impl IntoView {
                     Err(error) => view! {
                         <main class="page">
                             <div class="notice notice-error" role="alert">
-                                <p>{error_text(&error)}</p>
+                                <p>{error.to_string()}</p>
                                 <p><a href="/">"Try again"</a></p>
                             </div>
                         </main>

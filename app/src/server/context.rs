@@ -39,4 +39,6 @@ pub struct AppContext {
     pub hub: Hub,
     /// What the dashboard shows.
     pub dashboard: Arc<DashboardConfig>,
+    /// The open event streams (ended with their browser sessions).
+    pub streams: super::Streams,
 }

@@ -178,6 +178,30 @@ impl Store {
         }))
     }
 
+    /// When the session behind `token` ends (Unix seconds) unless it is used
+    /// again: the earlier of its idle and absolute timeouts. `None` when it
+    /// has ended already. Unlike [`Store::browser_session`] this is not a use
+    /// (an open event stream does not keep a session alive).
+    pub async fn browser_session_end(
+        &self,
+        token: &SessionToken,
+        idle: Duration,
+        absolute: Duration,
+    ) -> Result<Option<i64>> {
+        let row =
+            sqlx::query("SELECT created_at, last_seen FROM browser_sessions WHERE token_hash = ?")
+                .bind(token.digest())
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let created_at: i64 = row.get("created_at");
+        let last_seen: i64 = row.get("last_seen");
+        // `browser_session` ends it once `now - last_seen > idle`: one second on.
+        let end =
+            (last_seen + idle.as_secs() as i64).min(created_at + absolute.as_secs() as i64) + 1;
+        Ok((now() < end).then_some(end))
+    }
+
     /// Ends one browser session.
     pub async fn delete_browser_session(&self, token: &SessionToken) -> Result<()> {
         sqlx::query("DELETE FROM browser_sessions WHERE token_hash = ?")

@@ -131,3 +131,49 @@ async fn unknown_expired_and_deleted_sessions_are_gone() {
     store.forget_qlik_session(&key()).await.unwrap();
     assert!(store.qlik_cookie(&key()).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_session_end_is_read_without_counting_as_a_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(
+        &dir.path().join("store.sqlite"),
+        SealingKey::from_base64(&SealingKey::generate_base64()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let token = store.create_browser_session(&user()).await.unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let idle = Duration::from_secs(60);
+    let end = store
+        .browser_session_end(&token, idle, HOUR)
+        .await
+        .unwrap()
+        .expect("a live session");
+    assert!(
+        (now + 60..=now + 62).contains(&end),
+        "idle ends first: {end}"
+    );
+    let end = store
+        .browser_session_end(&token, HOUR, Duration::from_secs(10))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!((now + 10..=now + 12).contains(&end), "absolute ends first");
+    // Past both timeouts: ended, and (unlike a use) the row is still there.
+    assert_eq!(
+        store
+            .browser_session_end(&token, Duration::ZERO, Duration::ZERO)
+            .await
+            .unwrap()
+            .filter(|end| *end > now + 1),
+        None
+    );
+    store.delete_browser_session(&token).await.unwrap();
+    assert_eq!(
+        store.browser_session_end(&token, HOUR, HOUR).await.unwrap(),
+        None
+    );
+}

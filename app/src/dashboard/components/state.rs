@@ -7,18 +7,7 @@ use leptos::prelude::*;
 
 use crate::dashboard::api::load_dashboard;
 use crate::dashboard::view_model::DashboardView;
-
-/// What the server says when the browser session is gone (logout elsewhere,
-/// timeout); the page then goes to the login page.
-pub const SESSION_ENDED: &str = "Your session has ended. Please log in again.";
-
-/// What a failed server function tells the user.
-pub fn error_text(error: &ServerFnError) -> String {
-    match error {
-        ServerFnError::ServerError(message) => message.clone(),
-        _ => "The server could not be reached. Please try again.".to_owned(),
-    }
-}
+use crate::error::AppError;
 
 /// Shared by every component of one dashboard.
 #[derive(Debug, Clone, Copy)]
@@ -68,19 +57,18 @@ impl Dash {
     }
 
     /// Shows an error; an ended session goes to the login page instead.
-    fn fail(self, error: &ServerFnError) {
-        let text = error_text(error);
-        if text == SESSION_ENDED {
+    pub fn fail(self, error: &AppError) {
+        if *error == AppError::SessionEnded {
             let _ = window().location().set_href("/login");
         } else {
-            self.error.set(Some(text));
+            self.error.set(Some(error.to_string()));
         }
     }
 
     /// Runs a selection action, then shows its outcome. Every selection is
     /// announced on the live channel, which reloads this tab as it does the
     /// others; only without an open channel does the tab reload by itself.
-    pub fn act(self, action: impl Future<Output = Result<(), ServerFnError>> + 'static) {
+    pub fn act(self, action: impl Future<Output = Result<(), AppError>> + 'static) {
         leptos::task::spawn_local(async move {
             match action.await {
                 Ok(()) if self.live.get_untracked() => {}

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::state::{Dash, error_text};
+use super::state::Dash;
 use crate::dashboard::api::table_page;
 use crate::dashboard::view_model::{TableSort, TableView};
 
@@ -60,7 +60,7 @@ pub fn Table(index: usize) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match table_page(id, first_row, sort).await {
                     Ok(view) => own.set(Some(view)),
-                    Err(error) => dash.error.set(Some(error_text(&error))),
+                    Err(error) => dash.fail(&error),
                 }
                 loading.set(false);
             });

@@ -1,0 +1,143 @@
+//! The one error type between the server functions and the page: each case
+//! is a thing the user can be told, with the HTTP status the server answers.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Why a server function failed, as the page needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The browser session is gone (logout elsewhere, timeout): the page
+    /// goes to the login page.
+    #[error("Your session has ended. Please log in again.")]
+    SessionEnded,
+    /// Qlik cannot be reached (network, timeout, or backing off after a failure).
+    #[error("Qlik Sense cannot be reached right now. Try again in a moment.")]
+    QlikUnavailable,
+    /// Qlik refuses another session for the user.
+    #[error(
+        "Qlik Sense refuses a new session: too many sessions are active for your account. Try again later."
+    )]
+    QlikSessionLimit,
+    /// Qlik answered, but refused.
+    #[error("Qlik Sense refused the request. Try again, or contact support.")]
+    QlikRefused,
+    /// The server's session store failed (details only in the server's log).
+    #[error("The server cannot reach its session store. Try again later.")]
+    StoreUnavailable,
+    /// The object, field or page asked for is not on the user's dashboard.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request's arguments do not make sense.
+    #[error("{0}")]
+    BadInput(String),
+    /// The call did not reach the server or its answer did not arrive.
+    #[error("The server could not be reached. Please try again.")]
+    Unreachable,
+}
+
+impl AppError {
+    /// The HTTP status the server answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::SessionEnded => 401,
+            AppError::NotFound(_) => 404,
+            AppError::BadInput(_) => 400,
+            AppError::QlikRefused => 502,
+            AppError::QlikUnavailable
+            | AppError::QlikSessionLimit
+            | AppError::StoreUnavailable
+            | AppError::Unreachable => 503,
+        }
+    }
+
+    /// Sets this error's status on the server function's response.
+    #[cfg(feature = "ssr")]
+    pub fn answered(self) -> Self {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(status) = http::StatusCode::from_u16(self.status())
+        {
+            response.set_status(status);
+        }
+        self
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments that do not parse are the caller's mistake: 400.
+            ServerFnErrorErr::Args(reason) | ServerFnErrorErr::MissingArg(reason) => {
+                let error = AppError::BadInput(format!("Invalid request: {reason}"));
+                #[cfg(feature = "ssr")]
+                let error = error.answered();
+                error
+            }
+            _ => AppError::Unreachable,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<hub::Error> for AppError {
+    fn from(error: hub::Error) -> Self {
+        match error {
+            hub::Error::NotLoggedIn => AppError::SessionEnded,
+            hub::Error::UnknownObject(_) => {
+                AppError::NotFound("This part of the dashboard does not exist.".into())
+            }
+            hub::Error::Store(_) => AppError::StoreUnavailable,
+            hub::Error::Qlik(qlik::Error::SessionLimit) => AppError::QlikSessionLimit,
+            hub::Error::Qlik(
+                qlik::Error::Transport(_) | qlik::Error::Timeout | qlik::Error::ConnectionLost,
+            ) => AppError::QlikUnavailable,
+            hub::Error::Qlik(_) => AppError::QlikRefused,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_its_encoding() {
+        for error in [
+            AppError::SessionEnded,
+            AppError::NotFound("This table does not exist.".into()),
+            AppError::BadInput("Invalid request: x".into()),
+        ] {
+            assert_eq!(AppError::de(error.ser()), error);
+        }
+    }
+
+    #[test]
+    fn arguments_that_do_not_parse_are_bad_input() {
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("values".into()));
+        assert_eq!(error.status(), 400);
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Request("down".into())),
+            AppError::Unreachable
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn hub_errors_become_what_the_user_reads() {
+        assert_eq!(
+            AppError::from(hub::Error::NotLoggedIn),
+            AppError::SessionEnded
+        );
+        assert_eq!(
+            AppError::from(hub::Error::Store("disk full at /var/lib".into())).to_string(),
+            "The server cannot reach its session store. Try again later."
+        );
+        assert_eq!(
+            AppError::from(hub::Error::Qlik(qlik::Error::Timeout)).status(),
+            503
+        );
+    }
+}
