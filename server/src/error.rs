@@ -36,4 +36,7 @@ pub enum ServerError {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// A background task of the server ended abnormally.
+    #[error("server task failed: {0}")]
+    Task(String),
 }

@@ -6,4 +6,4 @@ mod authenticator;
 mod throttle;
 
 pub use authenticator::{AuthError, Authenticator, BoxFuture, Identity};
-pub use throttle::{Throttle, ThrottleConfig, Throttled};
+pub use throttle::{Reservation, Throttle, ThrottleConfig, Throttled};

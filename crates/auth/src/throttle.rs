@@ -4,6 +4,10 @@
 //! the wait before the next attempt is accepted (from `base_delay` up to
 //! `max_delay`). A success clears the username's record. Records are forgotten
 //! once they have been quiet for `max_delay`, so the table stays small.
+//!
+//! An attempt is admitted with [`Throttle::begin`] *before* the directory is
+//! asked, and counts as a failure until it is settled: of many parallel
+//! attempts at most `free_failures + 1` reach the directory.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -63,8 +67,21 @@ pub struct Throttled {
 #[derive(Debug, Clone, Copy)]
 struct Record {
     failures: u32,
+    /// Attempts begun and not yet settled; they count as failures meanwhile.
+    in_flight: u32,
     blocked_until: Instant,
     last_failure: Instant,
+}
+
+impl Record {
+    fn new(now: Instant) -> Self {
+        Self {
+            failures: 0,
+            in_flight: 0,
+            blocked_until: now,
+            last_failure: now,
+        }
+    }
 }
 
 /// The throttle: thread-safe, in memory.
@@ -73,6 +90,63 @@ pub struct Throttle {
     config: ThrottleConfig,
     users: Mutex<HashMap<String, Record>>,
     addresses: Mutex<HashMap<IpAddr, Record>>,
+}
+
+/// A login attempt admitted by [`Throttle::begin`]. Until it is settled it
+/// counts as a failure, so parallel attempts cannot all pass the check before
+/// the first failure is recorded. Dropping it unsettled (the directory could
+/// not be asked) releases it without counting a failure.
+#[derive(Debug)]
+#[must_use = "settle the attempt with `failed` or `succeeded`"]
+pub struct Reservation<'a> {
+    throttle: &'a Throttle,
+    username: String,
+    address: IpAddr,
+    settled: bool,
+}
+
+impl Reservation<'_> {
+    /// The password was wrong: the attempt becomes a recorded failure.
+    pub fn failed(mut self) {
+        self.settled = true;
+        self.throttle.settle(
+            &self.username,
+            self.address,
+            Outcome::Failed,
+            Instant::now(),
+        );
+    }
+
+    /// The login succeeded: the username starts afresh.
+    pub fn succeeded(mut self) {
+        self.settled = true;
+        self.throttle.settle(
+            &self.username,
+            self.address,
+            Outcome::Succeeded,
+            Instant::now(),
+        );
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.throttle.settle(
+                &self.username,
+                self.address,
+                Outcome::Abandoned,
+                Instant::now(),
+            );
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Failed,
+    Succeeded,
+    Abandoned,
 }
 
 impl Throttle {
@@ -84,48 +158,81 @@ impl Throttle {
         }
     }
 
-    /// May `username` try to log in from `address` now?
-    pub fn check(&self, username: &str, address: IpAddr) -> Result<(), Throttled> {
-        self.check_at(username, address, Instant::now())
+    /// Admits an attempt of `username` from `address` now, or says how long to
+    /// wait. Failures and attempts still in flight both count.
+    pub fn begin(&self, username: &str, address: IpAddr) -> Result<Reservation<'_>, Throttled> {
+        self.begin_at(username, address, Instant::now())
     }
 
-    /// Records a failed attempt.
-    pub fn failure(&self, username: &str, address: IpAddr) {
-        self.failure_at(username, address, Instant::now());
-    }
-
-    /// Records a success: the username starts afresh.
-    pub fn success(&self, username: &str) {
-        if let Ok(mut users) = self.users.lock() {
-            users.remove(&normalise(username));
-        }
-    }
-
-    fn check_at(&self, username: &str, address: IpAddr, now: Instant) -> Result<(), Throttled> {
-        let user_wait = wait(&self.users, &normalise(username), now);
-        let address_wait = wait(&self.addresses, &address, now);
-        match user_wait.max(address_wait) {
-            Some(retry_after) => Err(Throttled { retry_after }),
-            None => Ok(()),
-        }
-    }
-
-    fn failure_at(&self, username: &str, address: IpAddr, now: Instant) {
+    fn begin_at(
+        &self,
+        username: &str,
+        address: IpAddr,
+        now: Instant,
+    ) -> Result<Reservation<'_>, Throttled> {
+        let username = normalise(username);
         let config = &self.config;
-        record(
-            &self.users,
-            normalise(username),
-            now,
-            config,
-            config.free_failures,
-        );
-        record(
-            &self.addresses,
+        // Lock order: users, then addresses (everywhere).
+        let (Ok(mut users), Ok(mut addresses)) = (self.users.lock(), self.addresses.lock()) else {
+            return Err(Throttled {
+                retry_after: config.base_delay,
+            });
+        };
+        let user_wait = users
+            .get(&username)
+            .and_then(|r| wait(r, now, config, config.free_failures));
+        let address_wait = addresses
+            .get(&address)
+            .and_then(|r| wait(r, now, config, config.address_free_failures));
+        if let Some(retry_after) = user_wait.max(address_wait) {
+            return Err(Throttled { retry_after });
+        }
+        forget_quiet(&mut users, now, config);
+        forget_quiet(&mut addresses, now, config);
+        users
+            .entry(username.clone())
+            .or_insert_with(|| Record::new(now))
+            .in_flight += 1;
+        addresses
+            .entry(address)
+            .or_insert_with(|| Record::new(now))
+            .in_flight += 1;
+        Ok(Reservation {
+            throttle: self,
+            username,
             address,
-            now,
-            config,
-            config.address_free_failures,
-        );
+            settled: false,
+        })
+    }
+
+    fn settle(&self, username: &str, address: IpAddr, outcome: Outcome, now: Instant) {
+        let config = &self.config;
+        let (Ok(mut users), Ok(mut addresses)) = (self.users.lock(), self.addresses.lock()) else {
+            return;
+        };
+        if let Some(user) = users.get_mut(username) {
+            user.in_flight = user.in_flight.saturating_sub(1);
+            match outcome {
+                Outcome::Failed => fail(user, now, config, config.free_failures),
+                Outcome::Succeeded => {
+                    user.failures = 0;
+                    user.blocked_until = now;
+                }
+                Outcome::Abandoned => {}
+            }
+            if user.failures == 0 && user.in_flight == 0 {
+                users.remove(username);
+            }
+        }
+        if let Some(record) = addresses.get_mut(&address) {
+            record.in_flight = record.in_flight.saturating_sub(1);
+            if outcome == Outcome::Failed {
+                fail(record, now, config, config.address_free_failures);
+            }
+            if record.failures == 0 && record.in_flight == 0 {
+                addresses.remove(&address);
+            }
+        }
     }
 }
 
@@ -133,43 +240,36 @@ fn normalise(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
-fn wait<K: std::hash::Hash + Eq>(
-    table: &Mutex<HashMap<K, Record>>,
-    key: &K,
-    now: Instant,
-) -> Option<Duration> {
-    let table = table.lock().ok()?;
-    let record = table.get(key)?;
-    (record.blocked_until > now).then(|| {
+/// How long `record` must wait: until its block ends; or, while attempts are
+/// in flight that would use up the free failures if they failed, the first delay.
+fn wait(record: &Record, now: Instant, config: &ThrottleConfig, free: u32) -> Option<Duration> {
+    if record.blocked_until > now {
         // Round up: a client that waits Retry-After seconds gets through.
         let wait = record.blocked_until - now;
-        Duration::from_secs(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
-    })
+        return Some(Duration::from_secs(
+            wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        ));
+    }
+    let busy = record.in_flight > 0 && record.failures + record.in_flight > free;
+    busy.then_some(config.base_delay.max(Duration::from_secs(1)))
 }
 
-fn record<K: std::hash::Hash + Eq>(
-    table: &Mutex<HashMap<K, Record>>,
-    key: K,
-    now: Instant,
-    config: &ThrottleConfig,
-    free_failures: u32,
-) {
-    let Ok(mut table) = table.lock() else { return };
-    table.retain(|_, r| now.duration_since(r.last_failure) < config.max_delay);
-    let entry = table.entry(key).or_insert(Record {
-        failures: 0,
-        blocked_until: now,
-        last_failure: now,
-    });
-    entry.failures += 1;
-    entry.last_failure = now;
-    if let Some(over) = entry.failures.checked_sub(free_failures + 1) {
+/// Forgets records quiet for `max_delay`, keeping those with attempts in flight.
+fn forget_quiet<K>(table: &mut HashMap<K, Record>, now: Instant, config: &ThrottleConfig) {
+    table.retain(|_, r| r.in_flight > 0 || now.duration_since(r.last_failure) < config.max_delay);
+}
+
+/// Counts a failure; past the free ones, blocks for a doubling delay.
+fn fail(record: &mut Record, now: Instant, config: &ThrottleConfig, free_failures: u32) {
+    record.failures += 1;
+    record.last_failure = now;
+    if let Some(over) = record.failures.checked_sub(free_failures + 1) {
         let factor = 2u32.saturating_pow(over.min(30));
         let delay = config
             .base_delay
             .saturating_mul(factor)
             .min(config.max_delay);
-        entry.blocked_until = now + delay;
+        record.blocked_until = now + delay;
     }
 }
 
@@ -189,32 +289,52 @@ mod tests {
         })
     }
 
+    /// A failure recorded at `now`, as a begun-then-failed attempt (without
+    /// the admission check, so tests can pile failures up at one instant).
+    fn fail_at(t: &Throttle, user: &str, ip: IpAddr, now: Instant) {
+        let user = normalise(user);
+        t.users
+            .lock()
+            .unwrap()
+            .entry(user.clone())
+            .or_insert_with(|| Record::new(now))
+            .in_flight += 1;
+        t.addresses
+            .lock()
+            .unwrap()
+            .entry(ip)
+            .or_insert_with(|| Record::new(now))
+            .in_flight += 1;
+        t.settle(&user, ip, Outcome::Failed, now);
+    }
+
+    fn retry_after(t: &Throttle, user: &str, ip: IpAddr, now: Instant) -> Option<u64> {
+        t.begin_at(user, ip, now)
+            .err()
+            .map(|throttled| throttled.retry_after.as_secs())
+    }
+
     #[test]
     fn delays_grow_after_the_free_failures_and_are_capped() {
         let t = throttle();
         let now = Instant::now();
         for _ in 0..2 {
-            assert!(t.check_at("alice", ALICE_IP, now).is_ok());
-            t.failure_at("alice", ALICE_IP, now);
+            fail_at(&t, "alice", ALICE_IP, now);
         }
-        assert!(
-            t.check_at("alice", ALICE_IP, now).is_ok(),
+        assert_eq!(
+            retry_after(&t, "alice", ALICE_IP, now),
+            None,
             "two failures are free"
         );
         let mut waits = Vec::new();
         for _ in 0..5 {
-            t.failure_at("alice", ALICE_IP, now);
-            waits.push(
-                t.check_at("alice", ALICE_IP, now)
-                    .unwrap_err()
-                    .retry_after
-                    .as_secs(),
-            );
+            fail_at(&t, "alice", ALICE_IP, now);
+            waits.push(retry_after(&t, "alice", ALICE_IP, now).unwrap_or_default());
         }
         assert_eq!(waits, [1, 2, 4, 8, 8]);
-        assert!(
-            t.check_at("alice", ALICE_IP, now + Duration::from_secs(9))
-                .is_ok()
+        assert_eq!(
+            retry_after(&t, "alice", ALICE_IP, now + Duration::from_secs(9)),
+            None
         );
     }
 
@@ -223,17 +343,17 @@ mod tests {
         let t = throttle();
         let now = Instant::now();
         for _ in 0..3 {
-            t.failure_at("Alice ", ALICE_IP, now);
+            fail_at(&t, "Alice ", ALICE_IP, now);
         }
         assert!(
-            t.check_at("alice", OTHER_IP, now).is_err(),
+            retry_after(&t, "alice", OTHER_IP, now).is_some(),
             "same account elsewhere"
         );
         assert!(
-            t.check_at("bob", ALICE_IP, now).is_err(),
+            retry_after(&t, "bob", ALICE_IP, now).is_some(),
             "same address, other name"
         );
-        assert!(t.check_at("bob", OTHER_IP, now).is_ok());
+        assert_eq!(retry_after(&t, "bob", OTHER_IP, now), None);
     }
 
     #[test]
@@ -241,9 +361,43 @@ mod tests {
         let t = throttle();
         let now = Instant::now();
         for _ in 0..3 {
-            t.failure_at("alice", ALICE_IP, now);
+            fail_at(&t, "alice", ALICE_IP, now);
         }
-        t.success("ALICE");
-        assert!(t.check_at("alice", OTHER_IP, now).is_ok());
+        let later = now + Duration::from_secs(2);
+        t.begin_at("alice", OTHER_IP, later)
+            .expect("the wait is over")
+            .succeeded();
+        assert_eq!(retry_after(&t, "alice", OTHER_IP, Instant::now()), None);
+    }
+
+    #[test]
+    fn attempts_in_flight_count_as_failures() {
+        let t = throttle();
+        let now = Instant::now();
+        // Three parallel attempts: the free failures plus one are admitted...
+        let admitted: Vec<_> = (0..3)
+            .map(|_| t.begin_at("alice", ALICE_IP, now).expect("admitted"))
+            .collect();
+        // ...and the next waits, though none of them has failed yet.
+        assert_eq!(retry_after(&t, "alice", OTHER_IP, now), Some(1));
+        drop(admitted);
+        assert_eq!(
+            retry_after(&t, "alice", OTHER_IP, now),
+            None,
+            "attempts the directory never answered are not failures"
+        );
+        assert!(t.users.lock().unwrap().is_empty(), "nothing left behind");
+    }
+
+    #[test]
+    fn a_settled_failure_stays_counted() {
+        let t = throttle();
+        let now = Instant::now();
+        for _ in 0..3 {
+            t.begin_at("alice", ALICE_IP, now)
+                .expect("admitted")
+                .failed();
+        }
+        assert!(retry_after(&t, "alice", OTHER_IP, Instant::now()).is_some());
     }
 }

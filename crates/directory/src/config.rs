@@ -27,8 +27,9 @@ pub enum GroupSource {
     },
 }
 
-/// How to reach and use the directory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// How to reach and use the directory. Its `Debug` output leaves out the
+/// service account's password.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LdapConfig {
     /// `ldap://host:389` or `ldaps://host:636`.
@@ -63,6 +64,25 @@ pub struct LdapConfig {
     /// Timeout of each operation.
     #[serde(default = "default_timeout", with = "seconds")]
     pub operation_timeout: Duration,
+}
+
+impl std::fmt::Debug for LdapConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LdapConfig")
+            .field("url", &self.url)
+            .field("starttls", &self.starttls)
+            .field("ca_file", &self.ca_file)
+            .field("bind_dn", &self.bind_dn)
+            .field("bind_password", &"<redacted>")
+            .field("base_dn", &self.base_dn)
+            .field("user_filter", &self.user_filter)
+            .field("user_id_attribute", &self.user_id_attribute)
+            .field("display_name_attribute", &self.display_name_attribute)
+            .field("groups", &self.groups)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .finish()
+    }
 }
 
 fn default_user_filter() -> String {

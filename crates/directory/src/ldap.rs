@@ -95,16 +95,24 @@ impl Directory {
         let bound = self.bind_as(&dn, password).await;
         let result = match (bound, found) {
             (Ok(()), Some(user)) => {
-                let groups = match user.groups {
-                    Some(groups) => Ok(groups),
-                    None => self.search_groups(&mut service, &user.dn, username).await,
-                };
-                groups.map(|groups| AuthenticatedUser {
-                    user_id: user.user_id,
-                    display_name: user.display_name,
-                    groups,
-                    dn: user.dn,
-                })
+                match self
+                    .ensure_unique_user_id(&mut service, &user.user_id)
+                    .await
+                {
+                    Ok(()) => {
+                        let groups = match user.groups {
+                            Some(groups) => Ok(groups),
+                            None => self.search_groups(&mut service, &user.dn, username).await,
+                        };
+                        groups.map(|groups| AuthenticatedUser {
+                            user_id: user.user_id,
+                            display_name: user.display_name,
+                            groups,
+                            dn: user.dn,
+                        })
+                    }
+                    Err(error) => Err(error),
+                }
             }
             (Ok(()), None) => Err(DirectoryError::InvalidCredentials),
             (Err(error), _) => Err(error),
@@ -113,9 +121,37 @@ impl Directory {
         result
     }
 
-    /// Service bind, then the user search; `None` unless exactly one entry
-    /// matches. Returns the (still bound) service connection too.
-    async fn find(&self, username: &str) -> Result<(ldap3::Ldap, Option<Found>), DirectoryError> {
+    /// Can the service account bind? (The readiness check; no user is looked up.)
+    pub async fn check(&self) -> Result<(), DirectoryError> {
+        let mut ldap = self.service_bind().await?;
+        let _ = ldap.unbind().await;
+        Ok(())
+    }
+
+    /// Refuses a user id that more than one entry carries: two people would
+    /// share one Qlik user (and its session).
+    async fn ensure_unique_user_id(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        user_id: &str,
+    ) -> Result<(), DirectoryError> {
+        let config = &self.config;
+        let filter = format!("({}={})", config.user_id_attribute, ldap_escape(user_id));
+        let (entries, _) = ldap
+            .with_timeout(config.operation_timeout)
+            .search(&config.base_dn, Scope::Subtree, &filter, vec!["1.1"])
+            .await
+            .map_err(unavailable)?
+            .success()
+            .map_err(unavailable)?;
+        if entries.len() > 1 {
+            return Err(DirectoryError::DuplicateUserId(user_id.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// A connection bound as the service account.
+    async fn service_bind(&self) -> Result<ldap3::Ldap, DirectoryError> {
         let config = &self.config;
         let mut ldap = self.connect().await?;
         let bound = ldap
@@ -129,6 +165,14 @@ impl Directory {
                 bound.rc
             )));
         }
+        Ok(ldap)
+    }
+
+    /// Service bind, then the user search; `None` unless exactly one entry
+    /// matches. Returns the (still bound) service connection too.
+    async fn find(&self, username: &str) -> Result<(ldap3::Ldap, Option<Found>), DirectoryError> {
+        let config = &self.config;
+        let mut ldap = self.service_bind().await?;
         let filter = config.user_filter.replace("{}", &ldap_escape(username));
         let mut attributes = vec![
             config.user_id_attribute.clone(),

@@ -72,6 +72,52 @@ async fn an_empty_password_is_refused_even_where_slapd_would_accept_it() {
 }
 
 #[tokio::test]
+async fn two_entries_with_one_user_id_are_refused() {
+    let slapd = Slapd::start(None, "");
+    let mut by_mail = ldap_config(slapd.url());
+    by_mail.user_id_attribute = "mail".into();
+    let directory = Directory::new(by_mail).unwrap();
+    // alice's password is right, but alice-alias carries her user id too.
+    assert_eq!(
+        directory.authenticate("alice", "alice-secret").await,
+        Err(DirectoryError::DuplicateUserId("alice@example.com".into()))
+    );
+    // A wrong password is still just a wrong password.
+    assert_eq!(
+        directory.authenticate("alice", "wrong").await,
+        Err(DirectoryError::InvalidCredentials)
+    );
+    // With uid (one entry each) alice logs in.
+    let by_uid = Directory::new(ldap_config(slapd.url())).unwrap();
+    assert_eq!(
+        by_uid
+            .authenticate("alice", "alice-secret")
+            .await
+            .unwrap()
+            .user_id,
+        "alice"
+    );
+}
+
+#[tokio::test]
+async fn check_binds_the_service_account() {
+    let slapd = Slapd::start(None, "");
+    let directory = Directory::new(ldap_config(slapd.url())).unwrap();
+    assert_eq!(directory.check().await, Ok(()));
+    let mut wrong = ldap_config(slapd.url());
+    wrong.bind_password = "not-the-service-password".into();
+    assert!(matches!(
+        Directory::new(wrong).unwrap().check().await,
+        Err(DirectoryError::Unavailable(_) | DirectoryError::InvalidCredentials)
+    ));
+    let down = Directory::new(ldap_config(format!("ldap://127.0.0.1:{}", free_port()))).unwrap();
+    assert!(matches!(
+        down.check().await,
+        Err(DirectoryError::Unavailable(_))
+    ));
+}
+
+#[tokio::test]
 async fn a_directory_that_is_down_is_unavailable_not_invalid() {
     let directory =
         Directory::new(ldap_config(format!("ldap://127.0.0.1:{}", free_port()))).unwrap();

@@ -6,6 +6,9 @@ pub enum Error {
     /// The database could not be opened, read or written.
     #[error("session store: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database file's permissions could not be set.
+    #[error("session store file {0}")]
+    File(String),
     /// The sealing key is not 32 bytes of base64.
     #[error("the session store key must be 32 bytes, base64-encoded: {0}")]
     Key(String),

@@ -58,8 +58,6 @@ pub struct SessionUser {
 pub struct BrowserSession {
     /// Whose it is.
     pub user: SessionUser,
-    /// The anti-CSRF token bound to this session.
-    pub csrf_token: String,
     /// Creation time (Unix seconds).
     pub created_at: i64,
 }

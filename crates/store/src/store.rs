@@ -19,7 +19,6 @@ const SCHEMA: &[&str] = &[
         user_id TEXT NOT NULL,
         display_name TEXT NOT NULL,
         attributes TEXT NOT NULL,
-        csrf_token TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         last_seen INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS browser_sessions_user
@@ -33,7 +32,15 @@ const SCHEMA: &[&str] = &[
         selections TEXT NOT NULL DEFAULT '[]',
         updated_at INTEGER NOT NULL,
         PRIMARY KEY (user_directory, user_id, app_id))",
+    "CREATE TABLE IF NOT EXISTS health (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        checked_at INTEGER NOT NULL)",
 ];
+
+/// Mode of the database file; SQLite gives its `-wal` and `-shm` files the
+/// database file's mode.
+#[cfg(unix)]
+const PRIVATE_MODE: u32 = 0o600;
 
 /// Which engine session: (user directory, user id, app id).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -94,9 +101,62 @@ fn now() -> i64 {
         .unwrap_or_default()
 }
 
+/// A duration in whole seconds, as the store's timestamps are.
+fn secs(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Creates the database file with owner-only permissions, or narrows those
+/// of an existing one and of its `-wal`/`-shm` files.
+fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let io = |e: std::io::Error| Error::File(format!("{}: {e}", path.display()));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(PRIVATE_MODE)
+            .open(path)
+            .map_err(io)?;
+        let mut files = vec![path.to_path_buf()];
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            files.push(name.into());
+        }
+        for file in files.iter().filter(|f| f.exists()) {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(PRIVATE_MODE))
+                .map_err(io)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Drops the `csrf_token` column that earlier versions stored but never used.
+async fn drop_unused_columns(pool: &SqlitePool) -> Result<()> {
+    let columns = sqlx::query("SELECT name FROM pragma_table_info('browser_sessions')")
+        .fetch_all(pool)
+        .await?;
+    if columns
+        .iter()
+        .any(|row| row.get::<String, _>("name") == "csrf_token")
+    {
+        sqlx::query("ALTER TABLE browser_sessions DROP COLUMN csrf_token")
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Store {
-    /// Opens (creating if needed) the database at `path`.
+    /// Opens (creating if needed) the database at `path`. The file (and so
+    /// its `-wal` and `-shm` files) is readable by the owner only.
     pub async fn open(path: &Path, key: SealingKey) -> Result<Self> {
+        make_private(path)?;
         let options = SqliteConnectOptions::from_str("sqlite://")?
             .filename(path)
             .create_if_missing(true)
@@ -109,27 +169,58 @@ impl Store {
         for statement in SCHEMA {
             sqlx::query(statement).execute(&pool).await?;
         }
+        drop_unused_columns(&pool).await?;
         Ok(Self { pool, key })
+    }
+
+    /// Writes to the database (a one-row table): fails when the store is not writable.
+    pub async fn check_writable(&self) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO health (id, checked_at) VALUES (1, ?)
+             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+        )
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes every browser session past its idle or absolute timeout;
+    /// returns how many went.
+    pub async fn delete_expired_browser_sessions(
+        &self,
+        idle: Duration,
+        absolute: Duration,
+    ) -> Result<u64> {
+        let now = now();
+        let done =
+            sqlx::query("DELETE FROM browser_sessions WHERE last_seen < ? OR created_at < ?")
+                .bind(now.saturating_sub(secs(idle)))
+                .bind(now.saturating_sub(secs(absolute)))
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected())
     }
 
     /// Starts a browser session for `user`; returns the token for the cookie.
     pub async fn create_browser_session(&self, user: &SessionUser) -> Result<SessionToken> {
         let token = SessionToken::generate();
-        let csrf = SessionToken::generate();
         let attributes =
             serde_json::to_string(&user.attributes).map_err(|e| Error::Corrupt(e.to_string()))?;
         let now = now();
-        sqlx::query("INSERT INTO browser_sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(token.digest())
-            .bind(&user.directory)
-            .bind(&user.user_id)
-            .bind(&user.display_name)
-            .bind(attributes)
-            .bind(csrf.expose())
-            .bind(now)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO browser_sessions (token_hash, user_directory, user_id, display_name,
+                attributes, created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(token.digest())
+        .bind(&user.directory)
+        .bind(&user.user_id)
+        .bind(&user.display_name)
+        .bind(attributes)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
         Ok(token)
     }
 
@@ -143,7 +234,7 @@ impl Store {
     ) -> Result<Option<BrowserSession>> {
         let digest = token.digest();
         let row = sqlx::query(
-            "SELECT user_directory, user_id, display_name, attributes, csrf_token,
+            "SELECT user_directory, user_id, display_name, attributes,
                     created_at, last_seen FROM browser_sessions WHERE token_hash = ?",
         )
         .bind(&digest)
@@ -153,7 +244,7 @@ impl Store {
         let now = now();
         let created_at: i64 = row.get("created_at");
         let last_seen: i64 = row.get("last_seen");
-        if now - last_seen > idle.as_secs() as i64 || now - created_at > absolute.as_secs() as i64 {
+        if now - last_seen > secs(idle) || now - created_at > secs(absolute) {
             self.delete_browser_session(token).await?;
             return Ok(None);
         }
@@ -173,7 +264,6 @@ impl Store {
                 attributes: serde_json::from_str(&attributes)
                     .map_err(|e| Error::Corrupt(e.to_string()))?,
             },
-            csrf_token: row.get("csrf_token"),
             created_at,
         }))
     }

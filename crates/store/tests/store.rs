@@ -177,3 +177,131 @@ async fn a_session_end_is_read_without_counting_as_a_use() {
         None
     );
 }
+
+
+#[tokio::test]
+async fn expired_sessions_are_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(
+        &dir.path().join("store.sqlite"),
+        SealingKey::from_base64(&SealingKey::generate_base64()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let old = store.create_browser_session(&user()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    let fresh = store.create_browser_session(&user()).await.unwrap();
+    assert_eq!(
+        store
+            .delete_expired_browser_sessions(HOUR, HOUR)
+            .await
+            .unwrap(),
+        0,
+        "nothing is past an hour"
+    );
+    let second = Duration::from_secs(1);
+    assert_eq!(
+        store
+            .delete_expired_browser_sessions(second, HOUR)
+            .await
+            .unwrap(),
+        1,
+        "only the session unused for two seconds is past a one-second idle timeout"
+    );
+    assert!(
+        store
+            .browser_session(&old, HOUR, HOUR)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .browser_session(&fresh, HOUR, HOUR)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .delete_expired_browser_sessions(HOUR, Duration::ZERO)
+            .await
+            .unwrap(),
+        0,
+        "created this second: not past even a zero absolute timeout"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    let store = Store::open(
+        &path,
+        SealingKey::from_base64(&SealingKey::generate_base64()).unwrap(),
+    )
+    .await
+    .unwrap();
+    store.create_browser_session(&user()).await.unwrap();
+    store.check_writable().await.unwrap();
+    for name in ["store.sqlite", "store.sqlite-wal", "store.sqlite-shm"] {
+        let mode = std::fs::metadata(dir.path().join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+    }
+    // A file made by an earlier version with a wider mode is narrowed.
+    drop(store);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    Store::open(
+        &path,
+        SealingKey::from_base64(&SealingKey::generate_base64()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[tokio::test]
+async fn the_unused_csrf_column_of_an_older_store_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    {
+        use sqlx::ConnectOptions;
+        let mut old = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query(
+            "CREATE TABLE browser_sessions (token_hash BLOB PRIMARY KEY,
+                user_directory TEXT NOT NULL, user_id TEXT NOT NULL,
+                display_name TEXT NOT NULL, attributes TEXT NOT NULL,
+                csrf_token TEXT NOT NULL, created_at INTEGER NOT NULL,
+                last_seen INTEGER NOT NULL)",
+        )
+        .execute(&mut old)
+        .await
+        .unwrap();
+    }
+    let store = Store::open(
+        &path,
+        SealingKey::from_base64(&SealingKey::generate_base64()).unwrap(),
+    )
+    .await
+    .unwrap();
+    // Inserting without a csrf_token works only once the column is gone.
+    let token = store.create_browser_session(&user()).await.unwrap();
+    assert!(
+        store
+            .browser_session(&token, HOUR, HOUR)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}

@@ -34,7 +34,8 @@ pub fn ldap_config(url: String) -> directory::LdapConfig {
     }
 }
 
-/// Users: alice (Sales, EMEA), bob (Sales), eve (no group).
+/// Users: alice (Sales, EMEA), bob (Sales), eve (no group); alice-alias
+/// (no group) has alice's mail address.
 const DATA: &str = "\
 dn: dc=example,dc=com
 objectClass: dcObject
@@ -74,6 +75,14 @@ uid: bob
 cn: Bob Brown
 sn: Brown
 userPassword: bob-secret
+
+dn: uid=alice-alias,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+uid: alice-alias
+cn: Alice Alias
+sn: Alias
+mail: alice@example.com
+userPassword: alias-secret
 
 dn: uid=eve,ou=people,dc=example,dc=com
 objectClass: inetOrgPerson
