@@ -14,6 +14,7 @@ mod wiring;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -27,14 +28,26 @@ pub struct RunningServer {
     addr: SocketAddr,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<Result<(), ServerError>>>,
+    /// Ended first at shutdown, so no request waits on an endless stream.
+    streams: app::server::Streams,
+    /// Its sockets close last, leaving the Qlik sessions to their `/ttl/`.
+    hub: hub::Hub,
+    /// How long in-flight requests may take to finish.
+    drain: Duration,
     _embedded_directory: Option<directory::EmbeddedDirectory>,
-    _embedded_qlik: Option<qlik_sim::RunningSim>,
+    embedded_qlik: Option<qlik_sim::RunningSim>,
 }
 
 impl RunningServer {
     /// The address the server listens on (the real port when `listen` had port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The embedded qlik-sim, when no Qlik site is configured (tests read
+    /// its counters).
+    pub fn embedded_qlik(&self) -> Option<&qlik_sim::RunningSim> {
+        self.embedded_qlik.as_ref()
     }
 
     /// Serves until `signal` completes (or serving fails), then stops gracefully.
@@ -55,17 +68,29 @@ impl RunningServer {
         }
     }
 
-    /// Stops accepting connections, lets open requests finish, and waits.
+    /// Stops gracefully: no new connections, every event stream ended, open
+    /// requests given up to the configured drain time to finish, then every
+    /// engine socket closed without ending its Qlik session (a restart
+    /// reattaches).
     pub async fn stop(self) -> Result<(), ServerError> {
         let _ = self.stop.send(true);
-        let mut result = Ok(());
-        for task in self.tasks {
-            let ended = joined(task.await);
-            if result.is_ok() {
-                result = ended;
+        self.streams.end_all();
+        let drained = tokio::time::timeout(self.drain, async {
+            let mut result = Ok(());
+            for task in self.tasks {
+                let ended = joined(task.await);
+                if result.is_ok() {
+                    result = ended;
+                }
             }
-        }
-        result
+            result
+        })
+        .await;
+        self.hub.close_sockets().await;
+        drained.unwrap_or_else(|_| {
+            tracing::warn!(drain = ?self.drain, "requests still open after the drain time; stopping anyway");
+            Ok(())
+        })
     }
 }
 
@@ -90,6 +115,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let store = wiring::store(&config).await?;
     let (hub, embedded_qlik) = wiring::hub(&config, store.clone()).await?;
     let ctx = wiring::app_context(&config, store, hub, authenticator);
+    let (streams, hub) = (ctx.streams.clone(), ctx.hub.clone());
     let router = routes::router(leptos, ctx, edge_settings);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -112,8 +138,11 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         addr,
         stop,
         tasks: vec![serve],
+        streams,
+        hub,
+        drain: config.shutdown.drain,
         _embedded_directory: embedded_directory,
-        _embedded_qlik: embedded_qlik,
+        embedded_qlik,
     })
 }
 

@@ -602,3 +602,21 @@ async fn other_tabs_hear_about_changes() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(pending_events(&mut changes), 0);
 }
+
+#[tokio::test]
+async fn closing_the_sockets_at_shutdown_keeps_the_qlik_sessions() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    let (_, emea) = select_emea(&hub, "alice").await;
+    hub.close_sockets().await;
+    assert_eq!(hub.metrics().held_sessions, 0);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(f.sim.stats().open_sockets, 0);
+    assert_eq!(f.proxy_sessions("alice").await, 1, "the Qlik session stays");
+    drop(hub);
+    let restarted = f.hub(60).await;
+    let session = restarted.session("CORP", "alice", &attributes()).await.unwrap();
+    assert_eq!(total(&session.layout("total").await.unwrap()), emea);
+    assert_eq!(restarted.metrics().reattaches, 1);
+    assert_eq!(f.sim.stats().tickets_issued, 1);
+}

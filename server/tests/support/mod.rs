@@ -80,6 +80,51 @@ impl TestServer {
             .expect("POST answers")
     }
 
+    /// Calls a server function as the page's own code does (not as a form):
+    /// `body` is its url-encoded arguments, e.g. `object_id=filter-0&values[0]=3`.
+    pub async fn call(&self, path: &str, body: &str) -> Response {
+        self.client
+            .post(self.url(path))
+            .header(ORIGIN, &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("server function answers")
+    }
+
+    /// The dashboard view as the page loads it (`load_dashboard`).
+    pub async fn dashboard(&self) -> serde_json::Value {
+        let response = self.call("/api/dashboard", "").await;
+        assert_eq!(response.status(), 200, "the dashboard loads");
+        response.json().await.expect("a JSON view")
+    }
+
+    /// Opens an event stream (`/api/events`) with this client's cookies.
+    pub async fn events(&self) -> EventStream {
+        let response = self.get("/api/events").await;
+        assert_eq!(response.status(), 200, "the stream opens");
+        let mut stream = EventStream::from_response(response);
+        assert_eq!(
+            stream.next_event(std::time::Duration::from_secs(5)).await,
+            Some(StreamItem::Comment),
+            "the greeting comes first"
+        );
+        stream
+    }
+
+    /// The embedded qlik-sim's counters.
+    pub fn sim_stats(&self) -> qlik_sim::Stats {
+        self.server
+            .embedded_qlik()
+            .expect("the embedded qlik-sim")
+            .stats()
+    }
+
     /// Logs in through the login form; the response is the redirect.
     pub async fn login(&self, user: &str, password: &str) -> Response {
         self.post_server_fn("/api/login", &[("username", user), ("password", password)])
@@ -103,6 +148,91 @@ impl TestServer {
     /// Stops the server gracefully.
     pub async fn stop(self) {
         self.server.stop().await.expect("server stops cleanly");
+    }
+}
+
+/// What a server-sent event stream delivered.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StreamItem {
+    /// A comment (the greeting or a keep-alive).
+    Comment,
+    /// An event's data.
+    Data(String),
+    /// The server ended the stream.
+    End,
+}
+
+/// A server-sent event stream read frame by frame.
+pub struct EventStream {
+    body: std::pin::Pin<
+        Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>,
+    >,
+    buffer: String,
+}
+
+impl EventStream {
+    /// Reads the body of an `/api/events` response.
+    pub fn from_response(response: Response) -> Self {
+        Self {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next frame within `wait`; `None` when nothing came in time.
+    pub async fn next_event(&mut self, wait: std::time::Duration) -> Option<StreamItem> {
+        use futures::StreamExt;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let frame: String = self.buffer.drain(..end + 2).collect();
+                let data: Vec<&str> = frame
+                    .lines()
+                    .filter_map(|line| line.strip_prefix("data:"))
+                    .map(str::trim)
+                    .collect();
+                return Some(if data.is_empty() {
+                    StreamItem::Comment
+                } else {
+                    StreamItem::Data(data.join("\n"))
+                });
+            }
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Err(_) => return None,
+                Ok(None) | Ok(Some(Err(_))) => return Some(StreamItem::End),
+                Ok(Some(Ok(bytes))) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
+            }
+        }
+    }
+
+    /// How many `change` events arrive within `wait` (keep-alives ignored);
+    /// stops early if the stream ends.
+    pub async fn count_changes(&mut self, wait: std::time::Duration) -> usize {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut count = 0;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_event(left).await {
+                Some(StreamItem::Data(data)) if data == "change" => count += 1,
+                Some(StreamItem::Data(_) | StreamItem::Comment) => {}
+                Some(StreamItem::End) | None => return count,
+            }
+        }
+    }
+
+    /// Waits for the server to end the stream; the time it took, or `None`
+    /// if it was still open after `wait`.
+    pub async fn ended_within(&mut self, wait: std::time::Duration) -> Option<std::time::Duration> {
+        let start = tokio::time::Instant::now();
+        let deadline = start + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_event(left).await {
+                Some(StreamItem::End) => return Some(start.elapsed()),
+                None => return None,
+                Some(_) => {}
+            }
+        }
     }
 }
 
