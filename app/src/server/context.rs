@@ -8,6 +8,7 @@ use hub::Hub;
 use store::Store;
 
 use crate::dashboard::config::DashboardConfig;
+use crate::notice::SiteNotice;
 
 /// Browser-session cookie settings.
 #[derive(Debug, Clone)]
@@ -39,4 +40,6 @@ pub struct AppContext {
     pub hub: Hub,
     /// What the dashboard shows.
     pub dashboard: Arc<DashboardConfig>,
+    /// What pages say about the site (the demo directory).
+    pub notice: SiteNotice,
 }
