@@ -299,7 +299,10 @@ impl Config {
                 "a Secure cookie is never sent back over the http public_url",
             );
         }
-        if self.metrics.listen.is_some() && self.metrics.listen == self.listen {
+        if let Some(metrics) = self.metrics.listen
+            && metrics.port() != 0
+            && Some(metrics) == self.listen
+        {
             return invalid(
                 "metrics.listen",
                 "must differ from listen (the public listener)",
