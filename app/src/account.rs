@@ -10,6 +10,10 @@ pub struct ViewerInfo {
     pub display_name: String,
 }
 
+/// Longest username accepted, in bytes (longer ones are refused before they
+/// are throttled, logged or sent to the directory).
+pub const MAX_USERNAME_BYTES: usize = 256;
+
 /// Checks the password against the directory and starts a new browser session
 /// (a fresh cookie: the session id rotates at every login), then sends the
 /// browser to `next` (a local path) or the start page.
@@ -19,49 +23,62 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::server::{AppContext, sessions};
+    use crate::server::{AppContext, client_address, sessions};
     use auth::AuthError;
 
     let ctx = use_context::<AppContext>()
         .ok_or_else(|| ServerFnError::new("server misconfigured: no app context"))?;
     let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
-    let axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr> =
-        leptos_axum::extract().await?;
-    let address = peer.ip();
+    let address = client_address()?;
     let username = username.trim().to_owned();
-
-    if let Err(throttled) = ctx.throttle.check(&username, address) {
-        let seconds = throttled.retry_after.as_secs();
-        tracing::info!(target: "audit", user = %username, %address, outcome = "throttled", "login");
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
-            if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
-                response.insert_header(http::header::RETRY_AFTER, value);
-            }
-        }
-        return Err(ServerFnError::new(format!(
-            "Too many failed attempts. Please wait {seconds} seconds and try again."
-        )));
+    if username.len() > MAX_USERNAME_BYTES {
+        tracing::info!(target: "audit", user_bytes = username.len(), %address, outcome = "username-too-long", "login");
+        leptos_axum::redirect(&login_url(Some(LoginError::TooLong), next.as_deref()));
+        return Ok(());
     }
 
+    // Admitted before the directory is asked, so parallel attempts count.
+    let attempt = match ctx.throttle.begin(&username, address) {
+        Ok(attempt) => attempt,
+        Err(throttled) => {
+            let seconds = throttled.retry_after.as_secs();
+            tracing::info!(target: "audit", user = ?username, %address, outcome = "throttled", "login");
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+                if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
+                    response.insert_header(http::header::RETRY_AFTER, value);
+                }
+            }
+            return Err(ServerFnError::new(format!(
+                "Too many failed attempts. Please wait {seconds} seconds and try again."
+            )));
+        }
+    };
+
     let identity = match ctx.authenticator.authenticate(&username, &password).await {
-        Ok(identity) => identity,
+        Ok(identity) => {
+            attempt.succeeded();
+            identity
+        }
         Err(error) => {
             let (outcome, code) = match error {
                 AuthError::InvalidCredentials => {
-                    ctx.throttle.failure(&username, address);
+                    attempt.failed();
                     ("rejected", LoginError::Invalid)
                 }
-                AuthError::Unavailable => ("directory-unavailable", LoginError::Unavailable),
+                AuthError::Unavailable => {
+                    // Not the user's fault: the attempt is not counted.
+                    drop(attempt);
+                    ("directory-unavailable", LoginError::Unavailable)
+                }
             };
-            tracing::info!(target: "audit", user = %username, %address, outcome, "login");
+            tracing::info!(target: "audit", user = ?username, %address, outcome, "login");
             // Back to the form with the reason in the URL: the same page then
             // shows it, with or without JavaScript.
             leptos_axum::redirect(&login_url(Some(code), next.as_deref()));
             return Ok(());
         }
     };
-    ctx.throttle.success(&username);
 
     // The user's one Qlik session: reattached if it exists, made if not.
     // Nothing is stored for the browser unless this worked.
@@ -75,18 +92,22 @@ pub async fn login(
         .login(&ctx.user_directory, &identity.user_id, &attributes)
         .await
     {
-        tracing::warn!(target: "audit", user = %identity.user_id, %address, outcome = "qlik-unavailable", %error, "login");
+        tracing::warn!(target: "audit", user = ?identity.user_id, %address, outcome = "qlik-unavailable", %error, "login");
         leptos_axum::redirect(&login_url(Some(LoginError::Qlik), next.as_deref()));
         return Ok(());
     }
 
+    let store_failed = |error: store::Error| {
+        tracing::error!(%error, "the session store failed during login");
+        ServerFnError::new(STORE_UNAVAILABLE)
+    };
     // Rotate: whatever session this browser had ends here.
     if let Some((old, _)) = sessions::current(&ctx, &cookies).await {
         ctx.streams.end_session(&old);
         ctx.store
             .delete_browser_session(&old)
             .await
-            .map_err(|e| ServerFnError::new(e.to_string()))?;
+            .map_err(store_failed)?;
     }
     let user = store::SessionUser {
         directory: ctx.user_directory.clone(),
@@ -94,15 +115,20 @@ pub async fn login(
         display_name: identity.display_name.clone(),
         attributes,
     };
-    let token = ctx.store.create_browser_session(&user).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot store the browser session");
-        ServerFnError::new("The server cannot store your session. Please try again later.")
-    })?;
+    let token = ctx
+        .store
+        .create_browser_session(&user)
+        .await
+        .map_err(store_failed)?;
     sessions::set_cookie(&ctx, &cookies, &token);
-    tracing::info!(target: "audit", user = %identity.user_id, %address, outcome = "success", "login");
+    tracing::info!(target: "audit", user = ?identity.user_id, %address, outcome = "success", "login");
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
+
+/// What the browser is told when the session store fails (never the error itself).
+#[cfg(feature = "ssr")]
+const STORE_UNAVAILABLE: &str = "The server cannot store your session. Please try again later.";
 
 /// Ends the user's sessions everywhere and sends the browser to the login page.
 #[server(prefix = "/api", endpoint = "logout")]
@@ -118,7 +144,10 @@ pub async fn logout() -> Result<(), ServerFnError> {
         ctx.store
             .delete_user_browser_sessions(&session.user.directory, &session.user.user_id)
             .await
-            .map_err(|e| ServerFnError::new(e.to_string()))?;
+            .map_err(|error| {
+                tracing::error!(%error, "the session store failed during logout");
+                ServerFnError::new(STORE_UNAVAILABLE)
+            })?;
         ctx.streams
             .end_user(&session.user.directory, &session.user.user_id);
         // Then Qlik: the proxy session is deleted at QPS, the socket closed.
@@ -127,9 +156,9 @@ pub async fn logout() -> Result<(), ServerFnError> {
             .logout(&session.user.directory, &session.user.user_id)
             .await
         {
-            tracing::warn!(user = %session.user.user_id, %error, "Qlik logout failed");
+            tracing::warn!(user = ?session.user.user_id, %error, "Qlik logout failed");
         }
-        tracing::info!(target: "audit", user = %session.user.user_id, outcome = "logout", "logout");
+        tracing::info!(target: "audit", user = ?session.user.user_id, outcome = "logout", "logout");
     }
     sessions::clear_cookie(&ctx, &cookies);
     leptos_axum::redirect("/login");
@@ -160,6 +189,8 @@ pub enum LoginError {
     Unavailable,
     /// Qlik Sense could not give the user a session.
     Qlik,
+    /// The username is longer than [`MAX_USERNAME_BYTES`].
+    TooLong,
 }
 
 impl LoginError {
@@ -169,6 +200,7 @@ impl LoginError {
             LoginError::Invalid => "invalid",
             LoginError::Unavailable => "unavailable",
             LoginError::Qlik => "qlik",
+            LoginError::TooLong => "too_long",
         }
     }
 
@@ -178,6 +210,7 @@ impl LoginError {
             "invalid" => Some(LoginError::Invalid),
             "unavailable" => Some(LoginError::Unavailable),
             "qlik" => Some(LoginError::Qlik),
+            "too_long" => Some(LoginError::TooLong),
             _ => None,
         }
     }
@@ -188,6 +221,7 @@ impl LoginError {
             LoginError::Invalid => "Invalid username or password",
             LoginError::Unavailable => "The directory is unreachable. Please try again later.",
             LoginError::Qlik => "Qlik Sense cannot be reached right now. Please try again later.",
+            LoginError::TooLong => "That username is too long (at most 256 characters).",
         }
     }
 }
@@ -210,19 +244,23 @@ pub fn login_url(error: Option<LoginError>, next: Option<&str>) -> String {
     }
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// Only normalised local paths are followed after login (no open redirect):
+/// a single leading `/`, no `//` and no backslash, visible ASCII only (no control
+/// characters, which browsers strip, nor anything a `Location` header cannot
+/// hold), and not the login page itself. Anything else goes to `/`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.starts_with("/login") =>
-        {
-            path.to_owned()
-        }
+        Some(path) if is_local_path(path) => path.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.contains("//")
+        && !path.contains('\\')
+        && path.bytes().all(|b| b.is_ascii_graphic())
+        && !path.starts_with("/login")
 }
 
 #[cfg(test)]
@@ -232,10 +270,26 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next(Some("/?x=1")), "/?x=1");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/login")), "/");
+        assert_eq!(safe_next(Some("/a/b?c=d%20e#f")), "/a/b?c=d%20e#f");
+        for refused in [
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{1}x",
+            "/ /evil.example",
+            "/x//evil.example",
+            "/\u{7f}",
+            "/ü",
+            "/login",
+            "",
+            "evil.example",
+        ] {
+            assert_eq!(safe_next(Some(refused)), "/", "{refused:?}");
+        }
         assert_eq!(safe_next(None), "/");
     }
 }

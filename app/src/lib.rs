@@ -6,6 +6,7 @@
 pub mod account;
 pub mod dashboard;
 pub mod error;
+pub mod notice;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -41,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    notice::provide_site_notice();
     // Set only in the browser, once the WASM bundle has taken over the page.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -49,6 +51,7 @@ pub fn App() -> impl IntoView {
         <Title text="qlik-mashup"/>
         <Router>
             <div id="app" data-hydrated=move || hydrated.get().to_string()>
+            <notice::DemoBanner/>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=StaticSegment("") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("login") view=pages::login::LoginPage/>

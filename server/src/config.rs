@@ -23,12 +23,23 @@ pub const ENV_PREFIX: &str = "MASHUP_";
 pub struct Config {
     /// Address to listen on; when absent, Leptos' `site-addr` (set by cargo-leptos).
     pub listen: Option<SocketAddr>,
+    /// The URL users type (e.g. `https://mashup.example.com`): the origin the
+    /// same-origin rule expects; when https, the cookie is `Secure`.
+    pub public_url: Option<String>,
+    /// Reverse proxies (CIDRs) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Allow the embedded demo directory in front of a real Qlik site.
+    pub allow_demo_directory: bool,
     /// Logging settings.
     pub log: LogConfig,
     /// Browser sessions and the persistent store.
     pub session: SessionConfig,
     /// Login policy.
     pub login: LoginConfig,
+    /// https served by the server itself; absent: plain http.
+    pub tls: Option<TlsConfig>,
+    /// Where `/metrics` is served.
+    pub metrics: MetricsConfig,
     /// The Qlik site.
     pub qlik: QlikConfig,
     /// The LDAP directory; when absent, the embedded demo directory is started.
@@ -151,8 +162,27 @@ impl Default for QlikConfig {
     }
 }
 
-/// Browser sessions and the persistent store.
+/// The server's own certificate, for https without a reverse proxy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// PEM certificate chain (the server's certificate first).
+    pub cert: PathBuf,
+    /// PEM private key.
+    pub key: PathBuf,
+}
+
+/// Where the Prometheus metrics are served.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// A separate address for `/metrics` (e.g. `127.0.0.1:9100`); absent:
+    /// `/metrics` is served on the public listener.
+    pub listen: Option<SocketAddr>,
+}
+
+/// Browser sessions and the persistent store.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SessionConfig {
     /// SQLite file holding browser sessions and sealed Qlik cookies.
@@ -162,7 +192,8 @@ pub struct SessionConfig {
     pub key: String,
     /// Where the generated key is kept when `key` is empty.
     pub key_file: PathBuf,
-    /// Mark the cookie `Secure` and name it `__Host-…` (serve over https).
+    /// Mark the cookie `Secure` and name it `__Host-…` even without an https
+    /// `public_url` or `[tls]` (which imply it).
     pub secure_cookie: bool,
     /// A session unused this long ends (e.g. "30m").
     #[serde(with = "humantime_serde")]
@@ -185,6 +216,27 @@ impl Default for SessionConfig {
     }
 }
 
+/// The key is a secret: never in `Debug` output (nor the logs).
+impl std::fmt::Debug for SessionConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionConfig")
+            .field("store_path", &self.store_path)
+            .field(
+                "key",
+                &if self.key.is_empty() {
+                    ""
+                } else {
+                    "<redacted>"
+                },
+            )
+            .field("key_file", &self.key_file)
+            .field("secure_cookie", &self.secure_cookie)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("absolute_timeout", &self.absolute_timeout)
+            .finish()
+    }
+}
+
 /// Login policy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -199,12 +251,26 @@ pub struct LoginConfig {
 pub struct LogConfig {
     /// A `tracing` filter such as `info` or `qlik_mashup=debug,info`.
     pub filter: String,
+    /// `text` (for people) or `json` (one object a line, for log shippers).
+    pub format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
         Self {
             filter: "info".into(),
+            format: LogFormat::Text,
         }
     }
 }
@@ -232,6 +298,118 @@ impl Config {
                 file: file.map(PathBuf::from),
                 source: Box::new(source),
             })
+    }
+
+    /// Refuses wrong or dangerous combinations, naming the key to change.
+    pub fn validate(&self) -> Result<(), ServerError> {
+        let invalid = |key: &'static str, reason: &str| {
+            Err(ServerError::Invalid {
+                key,
+                reason: reason.into(),
+            })
+        };
+        if self.qlik.qps_url.is_some() && self.ldap.is_none() && !self.allow_demo_directory {
+            return invalid(
+                "ldap",
+                "a real Qlik site (qlik.qps_url) needs a real directory: configure [ldap] \
+                 (the demo directory's passwords are public; allow_demo_directory = true \
+                 allows it anyway, for a demonstration)",
+            );
+        }
+        let public = match &self.public_url {
+            Some(url) => Some(
+                PublicUrl::parse(url).map_err(|reason| ServerError::Invalid {
+                    key: "public_url",
+                    reason,
+                })?,
+            ),
+            None => None,
+        };
+        let public_http = public.as_ref().is_some_and(|p| !p.https);
+        if self.tls.is_some() && public_http {
+            return invalid(
+                "public_url",
+                "is http, but [tls] makes the server serve https",
+            );
+        }
+        if self.session.secure_cookie && public_http {
+            return invalid(
+                "session.secure_cookie",
+                "a Secure cookie is never sent back over the http public_url",
+            );
+        }
+        if let Some(metrics) = self.metrics.listen
+            && metrics.port() != 0
+            && Some(metrics) == self.listen
+        {
+            return invalid(
+                "metrics.listen",
+                "must differ from listen (the public listener)",
+            );
+        }
+        Ok(())
+    }
+
+    /// Do users reach the server over https (its own TLS, or an https `public_url`)?
+    pub fn https(&self) -> bool {
+        self.tls.is_some()
+            || self
+                .public_url
+                .as_deref()
+                .and_then(|url| PublicUrl::parse(url).ok())
+                .is_some_and(|p| p.https)
+    }
+
+    /// Is the session cookie `Secure` (and `__Host-` prefixed)?
+    pub fn secure_cookie(&self) -> bool {
+        self.session.secure_cookie || self.https()
+    }
+
+    /// The origin of `public_url` (`https://host[:port]`), if set and valid.
+    pub fn public_origin(&self) -> Option<String> {
+        self.public_url
+            .as_deref()
+            .and_then(|url| PublicUrl::parse(url).ok())
+            .map(|p| p.origin)
+    }
+}
+
+/// A parsed `public_url`.
+struct PublicUrl {
+    https: bool,
+    /// `scheme://host[:port]`, lower-case, without a default port: what
+    /// browsers send as `Origin`.
+    origin: String,
+}
+
+impl PublicUrl {
+    fn parse(url: &str) -> Result<Self, String> {
+        let uri: http::Uri = url
+            .parse()
+            .map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+        let https = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            _ => return Err(format!("{url:?} must start with https:// or http://")),
+        };
+        let Some(host) = uri.host().filter(|h| !h.is_empty()) else {
+            return Err(format!("{url:?} has no host"));
+        };
+        if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+            return Err(format!(
+                "{url:?}: the site must be served at the root (no path or query)"
+            ));
+        }
+        let scheme = if https { "https" } else { "http" };
+        let default_port = if https { 443 } else { 80 };
+        let origin = match uri.port_u16() {
+            Some(port) if port != default_port => format!("{scheme}://{host}:{port}"),
+            _ => format!("{scheme}://{host}"),
+        };
+        Ok(Self {
+            https,
+            origin: origin.to_ascii_lowercase(),
+        })
     }
 }
 
@@ -300,6 +478,120 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(message.contains("listen"), "{message}");
+    }
+
+    fn invalid_key(config: &Config) -> &'static str {
+        match config.validate() {
+            Err(ServerError::Invalid { key, .. }) => key,
+            other => panic!("expected an invalid key, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_real_qlik_site_needs_ldap_or_an_explicit_demo_directory() {
+        let mut config = Config::default();
+        assert!(config.validate().is_ok(), "pure demo: both embedded");
+        config.qlik.qps_url = Some("https://qlik.example.com:4243".into());
+        assert_eq!(invalid_key(&config), "ldap");
+        let message = config.validate().unwrap_err().to_string();
+        assert!(message.contains("[ldap]"), "{message}");
+        config.allow_demo_directory = true;
+        assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn public_url_sets_the_origin_and_https() {
+        let mut config = Config::default();
+        assert!(!config.https());
+        config.public_url = Some("https://Mashup.Example.com:443/".into());
+        assert!(config.validate().is_ok());
+        assert!(config.https() && config.secure_cookie());
+        assert_eq!(
+            config.public_origin().as_deref(),
+            Some("https://mashup.example.com")
+        );
+        config.public_url = Some("http://mashup.example.com:8080".into());
+        assert!(!config.secure_cookie());
+        assert_eq!(
+            config.public_origin().as_deref(),
+            Some("http://mashup.example.com:8080")
+        );
+        for wrong in [
+            "mashup.example.com",
+            "ftp://x",
+            "https://x/app",
+            "https://x/?a=b",
+        ] {
+            config.public_url = Some(wrong.into());
+            assert_eq!(invalid_key(&config), "public_url", "{wrong}");
+        }
+    }
+
+    #[test]
+    fn dangerous_combinations_name_their_key() {
+        let mut config = Config::default();
+        config.public_url = Some("http://mashup.example.com".into());
+        config.session.secure_cookie = true;
+        assert_eq!(invalid_key(&config), "session.secure_cookie");
+        config.session.secure_cookie = false;
+        config.tls = Some(TlsConfig {
+            cert: "cert.pem".into(),
+            key: "key.pem".into(),
+        });
+        assert_eq!(invalid_key(&config), "public_url");
+        let mut config = Config::default();
+        config.listen = Some("127.0.0.1:3000".parse().unwrap());
+        config.metrics.listen = config.listen;
+        assert_eq!(invalid_key(&config), "metrics.listen");
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let mut config = Config::default();
+        config.session.key = "c2VjcmV0LXNlYWxpbmcta2V5LWJhc2U2NC1ieXRlcyE=".into();
+        config.ldap = Some(directory::LdapConfig {
+            url: "ldaps://ldap.example.com".into(),
+            starttls: false,
+            ca_file: None,
+            bind_dn: "cn=mashup,dc=example,dc=com".into(),
+            bind_password: "ldap-service-secret".into(),
+            base_dn: "dc=example,dc=com".into(),
+            user_filter: "(uid={})".into(),
+            user_id_attribute: "uid".into(),
+            display_name_attribute: "cn".into(),
+            groups: directory::GroupSource::Attribute {
+                attribute: "memberOf".into(),
+            },
+            connect_timeout: Duration::from_secs(5),
+            operation_timeout: Duration::from_secs(5),
+        });
+        let debug = format!("{config:?} {config:#?}");
+        assert!(!debug.contains("c2VjcmV0"), "{debug}");
+        assert!(!debug.contains("ldap-service-secret"), "{debug}");
+        assert!(debug.contains("<redacted>"));
+        assert!(debug.contains("cn=mashup"), "the rest is still shown");
+    }
+
+    #[test]
+    fn trusted_proxies_and_new_sections_parse() {
+        let file = file_with(
+            "public_url = \"https://mashup.example.com\"\ntrusted_proxies = [\"10.0.0.0/8\", \"::1/128\"]\n\
+             [log]\nformat = \"json\"\n[metrics]\nlisten = \"127.0.0.1:9100\"\n\
+             [tls]\ncert = \"/etc/c.pem\"\nkey = \"/etc/k.pem\"\n",
+        );
+        let config = Config::load_with_env(Some(file.path()), no_env()).unwrap();
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert_eq!(config.log.format, LogFormat::Json);
+        assert_eq!(
+            config.metrics.listen,
+            Some("127.0.0.1:9100".parse().unwrap())
+        );
+        assert_eq!(config.tls.unwrap().cert, PathBuf::from("/etc/c.pem"));
+        let wrong = file_with("trusted_proxies = [\"10.0.0.0/33\"]\n");
+        let message = Config::load_with_env(Some(wrong.path()), no_env())
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("trusted_proxies"), "{message}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The web edge: security headers with a per-response CSP nonce, a same-origin
-//! rule for state-changing requests, and a request body size limit.
+//! The web edge: security headers with a per-response CSP nonce (and HSTS
+//! over https), a same-origin rule for state-changing requests, and a request
+//! body size limit.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -18,11 +19,19 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
 
-/// Extra `connect-src` sources (the dev auto-reload socket under `cargo leptos serve`).
+/// How long browsers keep to https once they have seen it (one year).
+const HSTS: &str = "max-age=31536000";
+
+/// What the edge needs from the configuration.
 #[derive(Debug, Clone, Default)]
 pub struct EdgeSettings {
-    /// e.g. `ws://127.0.0.1:3001` when cargo-leptos watches, else empty.
+    /// Extra `connect-src` sources: e.g. `ws://127.0.0.1:3001` (the dev
+    /// auto-reload socket) when cargo-leptos watches, else empty.
     pub extra_connect_src: String,
+    /// Users reach the server over https: send `Strict-Transport-Security`.
+    pub hsts: bool,
+    /// The origin of `public_url`: what `Origin` must be (else: the `Host`).
+    pub public_origin: Option<String>,
 }
 
 /// Adds the security headers and the CSP nonce.
@@ -63,13 +72,22 @@ pub async fn security_headers(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
     );
+    if settings.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     response
 }
 
 /// Refuses state-changing requests that a browser marks as cross-site
-/// (`Sec-Fetch-Site`) or whose `Origin` is not this server.
-pub async fn same_origin(request: Request, next: Next) -> Response {
-    if is_safe(request.method()) || is_same_origin(request.headers()) {
+/// (`Sec-Fetch-Site`) or whose `Origin` is not this server (`public_url`'s
+/// origin when configured, else the `Host` the request was sent to).
+pub async fn same_origin(settings: EdgeSettings, request: Request, next: Next) -> Response {
+    if is_safe(request.method())
+        || is_same_origin(request.headers(), settings.public_origin.as_deref())
+    {
         return next.run(request).await;
     }
     tracing::warn!(path = %request.uri().path(), "cross-site request refused");
@@ -86,13 +104,20 @@ fn is_safe(method: &Method) -> bool {
 
 /// Browsers send `Sec-Fetch-Site` and `Origin` with every state-changing
 /// request; a client that sends neither is not a browser carrying our cookie.
-fn is_same_origin(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site") {
-        return matches!(site.to_str(), Ok("same-origin" | "none"));
+/// With a `public_url`, the `Origin` must be its origin even when the browser
+/// says same-origin (behind a proxy the `Host` may be anything).
+fn is_same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    if let Some(site) = headers.get("sec-fetch-site")
+        && !matches!(site.to_str(), Ok("same-origin" | "none"))
+    {
+        return false;
     }
-    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        None => true,
-        Some(origin) => {
+    match (origin, public_origin) {
+        (None, _) => true,
+        (Some(origin), Some(public)) => origin.eq_ignore_ascii_case(public),
+        (Some(_), None) if headers.contains_key("sec-fetch-site") => true,
+        (Some(origin), None) => {
             let host = headers
                 .get(header::HOST)
                 .and_then(|h| h.to_str().ok())
@@ -117,31 +142,70 @@ mod tests {
     }
 
     #[test]
+    fn with_a_public_url_the_origin_must_be_its_origin() {
+        let public = Some("https://mashup.example.com");
+        assert!(is_same_origin(
+            &headers(&[
+                ("origin", "https://mashup.example.com"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            public
+        ));
+        assert!(!is_same_origin(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            public
+        ));
+        assert!(!is_same_origin(
+            &headers(&[
+                ("sec-fetch-site", "same-origin"),
+                ("origin", "https://evil.example")
+            ]),
+            public
+        ));
+        assert!(!is_same_origin(
+            &headers(&[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://mashup.example.com")
+            ]),
+            public
+        ));
+    }
+
+    #[test]
     fn same_origin_rules() {
-        assert!(is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
-        assert!(!is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "cross-site"
-        )])));
-        assert!(!is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "same-site"
-        )])));
-        assert!(is_same_origin(&headers(&[
-            ("origin", "http://127.0.0.1:3000"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!is_same_origin(&headers(&[
-            ("origin", "http://evil.example"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!is_same_origin(&headers(&[
-            ("origin", "null"),
-            ("host", "a")
-        ])));
-        assert!(is_same_origin(&HeaderMap::new()));
+        assert!(is_same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            None
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            None
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            None
+        ));
+        assert!(is_same_origin(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            None
+        ));
+        assert!(!is_same_origin(
+            &headers(&[
+                ("origin", "http://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            None
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("origin", "null"), ("host", "a")]),
+            None
+        ));
+        assert!(is_same_origin(&HeaderMap::new(), None));
     }
 }

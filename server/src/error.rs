@@ -16,6 +16,14 @@ pub enum ServerError {
         /// Figment's description, which names the key and where it came from.
         source: Box<figment::Error>,
     },
+    /// A value or a combination of values is wrong or dangerous.
+    #[error("configuration key `{key}`: {reason}")]
+    Invalid {
+        /// The key to change.
+        key: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Leptos' own settings (from cargo-leptos' environment) are unusable.
     #[error("invalid Leptos settings: {0}")]
     Leptos(String),

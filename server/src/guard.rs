@@ -17,6 +17,7 @@ fn is_public(path: &str) -> bool {
             | "/api/login"
             | "/api/events"
             | "/healthz"
+            | "/readyz"
             | "/metrics"
             | "/favicon.svg"
             | "/robots.txt"

@@ -3,19 +3,25 @@
 //! parses arguments, loads the configuration and runs until a signal; tests
 //! start the whole app in-process with [`start`].
 
+mod client_address;
 pub mod config;
 mod edge;
 mod error;
 mod events;
 mod guard;
 mod metrics;
+mod ready;
 mod routes;
+mod sweep;
+mod tls;
 mod wiring;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
+use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -26,6 +32,7 @@ pub use crate::error::ServerError;
 /// embedded directory and simulator (if any) running.
 pub struct RunningServer {
     addr: SocketAddr,
+    metrics_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<Result<(), ServerError>>>,
     /// Ended first at shutdown, so no request waits on an endless stream.
@@ -48,6 +55,11 @@ impl RunningServer {
     /// its counters).
     pub fn embedded_qlik(&self) -> Option<&qlik_sim::RunningSim> {
         self.embedded_qlik.as_ref()
+    }
+
+    /// The address `/metrics` is served on when `metrics.listen` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
     }
 
     /// Serves until `signal` completes (or serving fails), then stops gracefully.
@@ -101,49 +113,130 @@ fn joined(
     ended.unwrap_or_else(|join| Err(ServerError::Task(join.to_string())))
 }
 
-/// Builds every part from `config`, binds the listener (port 0: any free
-/// port) and starts serving in the background.
+/// Builds every part from `config` (after refusing wrong or dangerous
+/// combinations), binds the listeners (port 0: any free port) and starts
+/// serving in the background.
 pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
+    config.validate()?;
     let leptos = leptos::config::get_configuration(None)
         .map_err(|e| ServerError::Leptos(e.to_string()))?
         .leptos_options;
     let addr = config.listen.unwrap_or(leptos.site_addr);
-    let edge_settings = edge::EdgeSettings {
-        extra_connect_src: dev_reload_source(&leptos),
-    };
-    let (authenticator, embedded_directory) = wiring::authenticator(&config).await?;
+    let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
+    let directory = wiring::authenticator(&config).await?;
     let store = wiring::store(&config).await?;
-    let (hub, embedded_qlik) = wiring::hub(&config, store.clone()).await?;
-    let ctx = wiring::app_context(&config, store, hub, authenticator);
-    let (streams, hub) = (ctx.streams.clone(), ctx.hub.clone());
-    let router = routes::router(leptos, ctx, edge_settings);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| ServerError::Serve { addr, source })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| ServerError::Serve { addr, source })?;
-    tracing::info!(%addr, "listening");
+    let (hub, qps, embedded_qlik) = wiring::hub(&config, store.clone()).await?;
+    let readiness = ready::Readiness {
+        store: store.clone(),
+        qps,
+        user_directory: config.qlik.user_directory.clone(),
+        directory: directory.probe,
+    };
+    let ctx = wiring::app_context(
+        &config,
+        store.clone(),
+        hub.clone(),
+        directory.authenticator,
+        directory.notice,
+    );
+    let streams = ctx.streams.clone();
+    let public = routes::PublicRoutes {
+        edge: edge::EdgeSettings {
+            extra_connect_src: dev_reload_source(&leptos),
+            hsts: config.https(),
+            public_origin: config.public_origin(),
+        },
+        trusted_proxies: Arc::from(config.trusted_proxies.clone()),
+        readiness,
+        metrics: config.metrics.listen.is_none(),
+    };
+    let router =
+        routes::router(leptos, ctx, public).into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = watch::channel(false);
-    let serve = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop_signal(stopped))
-        .await
-        .map_err(|source| ServerError::Serve { addr, source })
-    });
+
+    let listener = bind(addr).await?;
+    let addr = local_addr(&listener, addr)?;
+    let serve = match tls {
+        Some(acceptor) => {
+            // `tap_io` gives the listener axum's `ConnectInfo<SocketAddr>`.
+            let listener = tls::TlsListener::new(listener, acceptor)
+                .map_err(|source| ServerError::Serve { addr, source })?
+                .tap_io(|_| {});
+            tracing::info!(%addr, "listening (https)");
+            tokio::spawn(serve_until(
+                axum::serve(listener, router).with_graceful_shutdown(stop_signal(stopped.clone())),
+                addr,
+            ))
+        }
+        None => {
+            tracing::info!(%addr, "listening");
+            tokio::spawn(serve_until(
+                axum::serve(listener, router).with_graceful_shutdown(stop_signal(stopped.clone())),
+                addr,
+            ))
+        }
+    };
+    let mut tasks = vec![serve];
+
+    let metrics_addr = match config.metrics.listen {
+        Some(wanted) => {
+            let listener = bind(wanted).await?;
+            let metrics_addr = local_addr(&listener, wanted)?;
+            tracing::info!(addr = %metrics_addr, "serving /metrics");
+            let metrics = routes::metrics_router::<()>(hub.clone());
+            tasks.push(tokio::spawn(serve_until(
+                axum::serve(listener, metrics).with_graceful_shutdown(stop_signal(stopped.clone())),
+                metrics_addr,
+            )));
+            Some(metrics_addr)
+        }
+        None => None,
+    };
+
+    tasks.push(tokio::spawn(sweep::run(
+        store,
+        config.session.idle_timeout,
+        config.session.absolute_timeout,
+        stop_signal(stopped),
+    )));
+
     Ok(RunningServer {
         addr,
+        metrics_addr,
         stop,
-        tasks: vec![serve],
+        tasks,
         streams,
         hub,
         drain: config.shutdown.drain,
-        _embedded_directory: embedded_directory,
+        _embedded_directory: directory.embedded,
         embedded_qlik,
     })
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Serve { addr, source })
+}
+
+fn local_addr(
+    listener: &tokio::net::TcpListener,
+    wanted: SocketAddr,
+) -> Result<SocketAddr, ServerError> {
+    listener.local_addr().map_err(|source| ServerError::Serve {
+        addr: wanted,
+        source,
+    })
+}
+
+/// Runs an axum server to its (graceful) end.
+async fn serve_until(
+    serving: impl std::future::IntoFuture<Output = std::io::Result<()>>,
+    addr: SocketAddr,
+) -> Result<(), ServerError> {
+    serving
+        .await
+        .map_err(|source| ServerError::Serve { addr, source })
 }
 
 /// Completes once [`RunningServer::stop`] has been called.
@@ -161,9 +254,14 @@ fn dev_reload_source(leptos: &leptos::prelude::LeptosOptions) -> String {
     }
 }
 
-/// Installs the global tracing subscriber configured by `[log]`.
+/// Installs the global tracing subscriber configured by `[log]`: text
+/// lines, or one JSON object per line (`log.format = "json"`).
 pub fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log.filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log.format {
+        config::LogFormat::Text => builder.init(),
+        config::LogFormat::Json => builder.json().init(),
+    }
 }

@@ -1,22 +1,43 @@
-//! The axum router: Leptos pages and server functions, static files and
-//! health endpoints, behind the web edge (security headers, same-origin rule,
-//! body limit, login guard, cookies).
+//! The axum routers: the public one (Leptos pages and server functions,
+//! static files, health and readiness, metrics unless served apart) behind
+//! the web edge (request log, security headers, same-origin rule, body limit,
+//! client address, login guard, cookies); and the metrics-only one.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use app::server::AppContext;
 use app::{App, shell};
 use axum::Router;
+use axum::extract::Request;
 use axum::middleware;
+use axum::response::Response;
 use axum::routing::get;
+use ipnet::IpNet;
 use leptos::prelude::{LeptosOptions, provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_cookies::CookieManagerLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::edge::{self, CspNonce, EdgeSettings};
-use crate::{events, guard, metrics};
+use crate::ready::{self, Readiness};
+use crate::{client_address, events, guard, metrics};
 
-/// Builds the whole HTTP application.
-pub fn router(leptos: LeptosOptions, ctx: AppContext, edge_settings: EdgeSettings) -> Router {
+/// What the public router is built from, besides the app's own context.
+pub struct PublicRoutes {
+    /// Headers, same-origin rule.
+    pub edge: EdgeSettings,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<[IpNet]>,
+    /// The dependencies `/readyz` asks.
+    pub readiness: Readiness,
+    /// Serve `/metrics` here (no separate `metrics.listen`).
+    pub metrics: bool,
+}
+
+/// Builds the whole public HTTP application.
+pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let ctx = ctx.clone();
@@ -25,14 +46,17 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, edge_settings: EdgeSetting
             provide_nonce();
         }
     };
-    Router::new()
+    let PublicRoutes {
+        edge: edge_settings,
+        trusted_proxies,
+        readiness,
+        metrics: serve_metrics,
+    } = public;
+    let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route(
-            metrics::PATH,
-            get({
-                let hub = ctx.hub.clone();
-                move || async move { metrics::response(&hub) }
-            }),
+            ready::PATH,
+            get(move || async move { readiness.response().await }),
         )
         .route(
             events::PATH,
@@ -40,7 +64,12 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, edge_settings: EdgeSetting
                 let ctx = ctx.clone();
                 move |cookies: tower_cookies::Cookies| events::stream(ctx.clone(), cookies)
             }),
-        )
+        );
+    if serve_metrics {
+        router = router.merge(metrics_router(ctx.hub.clone()));
+    }
+    let same_origin_settings = edge_settings.clone();
+    router
         .leptos_routes_with_context(&leptos, routes, context, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
@@ -49,11 +78,47 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, edge_settings: EdgeSetting
         .with_state(leptos)
         .layer(middleware::from_fn_with_state(ctx, guard::require_login))
         .layer(CookieManagerLayer::new())
-        .layer(middleware::from_fn(edge::same_origin))
+        .layer(middleware::from_fn(move |request, next| {
+            client_address::layer(trusted_proxies.clone(), request, next)
+        }))
+        .layer(middleware::from_fn(move |request, next| {
+            edge::same_origin(same_origin_settings.clone(), request, next)
+        }))
         .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(move |request, next| {
             edge::security_headers(edge_settings.clone(), request, next)
         }))
+        // One log line per request: method, path (never the query string,
+        // cookies or bodies), status and latency.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_request(())
+                .on_response(
+                    |response: &Response, latency: Duration, _: &tracing::Span| {
+                        tracing::info!(
+                            status = response.status().as_u16(),
+                            latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+                            "request"
+                        );
+                    },
+                )
+                .on_failure(()),
+        )
+}
+
+/// `/metrics` alone (for `metrics.listen`, or merged into the public router).
+pub fn metrics_router<S: Clone + Send + Sync + 'static>(hub: hub::Hub) -> Router<S> {
+    Router::new().route(
+        metrics::PATH,
+        get(move || async move { metrics::response(&hub) }),
+    )
 }
 
 /// Hands the response's CSP nonce to Leptos, which puts it on its inline scripts.

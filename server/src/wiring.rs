@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use app::notice::{DemoLogin, SiteNotice};
 use app::server::{AppContext, SessionSettings, Streams};
 use auth::{AuthError, Authenticator, BoxFuture, Identity, Throttle};
 use directory::{DemoSeed, Directory, DirectoryError, EmbeddedDirectory};
@@ -29,9 +30,11 @@ pub fn app_context(
     store: Store,
     hub: hub::Hub,
     authenticator: Arc<dyn Authenticator>,
+    notice: SiteNotice,
 ) -> AppContext {
     let session = &config.session;
-    let cookie_name = if session.secure_cookie {
+    let secure = config.secure_cookie();
+    let cookie_name = if secure {
         "__Host-mashup_session"
     } else {
         "mashup_session"
@@ -44,12 +47,13 @@ pub fn app_context(
         throttle: Arc::new(Throttle::new(config.login.throttle.clone())),
         sessions: SessionSettings {
             cookie_name: cookie_name.into(),
-            secure: session.secure_cookie,
+            secure,
             idle_timeout: session.idle_timeout,
             absolute_timeout: session.absolute_timeout,
         },
         user_directory: config.qlik.user_directory.clone(),
         streams: Streams::new(config.events.max_streams_per_user),
+        notice,
     }
 }
 
@@ -58,6 +62,7 @@ fn sealing_key(session: &SessionConfig) -> Result<SealingKey, ServerError> {
     let text = if !session.key.is_empty() {
         session.key.clone()
     } else if session.key_file.is_file() {
+        narrow_to_owner(&session.key_file)?;
         std::fs::read_to_string(&session.key_file)
             .map_err(|e| ServerError::Store(format!("{}: {e}", session.key_file.display())))?
     } else {
@@ -92,6 +97,19 @@ fn write_private(path: &Path, contents: &str) -> Result<(), ServerError> {
         .map_err(|e| ServerError::Store(format!("{}: {e}", path.display())))
 }
 
+/// Makes an existing file readable by its owner only (mode 0600).
+fn narrow_to_owner(path: &Path) -> Result<(), ServerError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| ServerError::Store(format!("{}: {e}", path.display())))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// The directory as the login form's authenticator.
 struct DirectoryAuthenticator(Directory);
 
@@ -109,6 +127,10 @@ impl Authenticator for DirectoryAuthenticator {
                     groups: user.groups,
                 }),
                 Err(DirectoryError::InvalidCredentials) => Err(AuthError::InvalidCredentials),
+                Err(error @ DirectoryError::DuplicateUserId(_)) => {
+                    tracing::warn!(user = ?username, error = ?error.to_string(), "login refused");
+                    Err(AuthError::InvalidCredentials)
+                }
                 Err(error) => {
                     tracing::warn!(%error, "directory unavailable");
                     Err(AuthError::Unavailable)
@@ -118,33 +140,79 @@ impl Authenticator for DirectoryAuthenticator {
     }
 }
 
-/// The configured directory, or the embedded demo directory (kept running by
-/// the returned guard) when none is configured.
-pub async fn authenticator(
-    config: &Config,
-) -> Result<(Arc<dyn Authenticator>, Option<EmbeddedDirectory>), ServerError> {
+/// The login side of the server.
+pub struct DirectoryParts {
+    /// Checks passwords.
+    pub authenticator: Arc<dyn Authenticator>,
+    /// The configured directory, for the readiness check (none when embedded).
+    pub probe: Option<Directory>,
+    /// What pages say about the directory (demo mode).
+    pub notice: SiteNotice,
+    /// The embedded demo directory, kept running while held.
+    pub embedded: Option<EmbeddedDirectory>,
+}
+
+/// The configured directory; or the embedded demo directory, which is used
+/// without asking only when Qlik is the embedded simulator too (pure demo),
+/// and with a real Qlik site only with `allow_demo_directory`.
+pub async fn authenticator(config: &Config) -> Result<DirectoryParts, ServerError> {
     let directory_error = |e: DirectoryError| ServerError::Directory(e.to_string());
-    let (settings, embedded) = match &config.ldap {
-        Some(settings) => (settings.clone(), None),
-        None => {
+    let pure_demo = config.qlik.qps_url.is_none();
+    let (settings, embedded, notice) = match &config.ldap {
+        Some(settings) => (settings.clone(), None, SiteNotice::default()),
+        None if pure_demo || config.allow_demo_directory => {
             let seed = DemoSeed::builtin().map_err(directory_error)?;
+            let notice = if pure_demo {
+                SiteNotice {
+                    demo_users: seed
+                        .users
+                        .iter()
+                        .map(|u| DemoLogin {
+                            username: u.uid.clone(),
+                            password: u.password.clone(),
+                        })
+                        .collect(),
+                    demo_banner: false,
+                }
+            } else {
+                tracing::warn!(
+                    "allow_demo_directory: the demo directory (published passwords) guards a real Qlik site"
+                );
+                SiteNotice {
+                    demo_users: Vec::new(),
+                    demo_banner: true,
+                }
+            };
             let embedded = EmbeddedDirectory::start(seed)
                 .await
                 .map_err(directory_error)?;
             tracing::info!(url = embedded.url(), "started the embedded demo directory");
-            (embedded.ldap_config(), Some(embedded))
+            (embedded.ldap_config(), Some(embedded), notice)
+        }
+        None => {
+            return Err(ServerError::Invalid {
+                key: "ldap",
+                reason: "a real Qlik site needs a real directory: configure [ldap]".into(),
+            });
         }
     };
     let directory = Directory::new(settings).map_err(directory_error)?;
-    Ok((Arc::new(DirectoryAuthenticator(directory)), embedded))
+    let probe = embedded.is_none().then(|| directory.clone());
+    Ok(DirectoryParts {
+        authenticator: Arc::new(DirectoryAuthenticator(directory)),
+        probe,
+        notice,
+        embedded,
+    })
 }
 
 /// The engine hub over the configured Qlik site, or over an embedded qlik-sim
-/// (kept running by the returned guard) when no site is configured.
+/// (kept running by the returned guard) when no site is configured; and a
+/// QPS client for the readiness check.
 pub async fn hub(
     config: &Config,
     store: store::Store,
-) -> Result<(hub::Hub, Option<qlik_sim::RunningSim>), ServerError> {
+) -> Result<(hub::Hub, qlik::qps::QpsClient, Option<qlik_sim::RunningSim>), ServerError> {
     let qlik_config = &config.qlik;
     let qlik_error = |e: qlik::Error| ServerError::Qlik(e.to_string());
     let (qps_url, proxy_url, sim) = match &qlik_config.qps_url {
@@ -212,7 +280,7 @@ pub async fn hub(
         )
         .collect();
     let hub_config = hub::HubConfig {
-        qps,
+        qps: qps.clone(),
         proxy,
         engine_base: proxy_url,
         virtual_proxy: qlik_config.virtual_proxy.clone(),
@@ -228,5 +296,5 @@ pub async fn hub(
         origin: qlik_config.origin.clone(),
         ws_csrf: qlik_config.ws_csrf,
     };
-    Ok((hub::Hub::new(hub_config, store), sim))
+    Ok((hub::Hub::new(hub_config, store), qps, sim))
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::account::{Login, LoginError};
+use crate::notice::DemoUsers;
 
 /// The login form. `?next=` carries the page to return to.
 #[component]
@@ -51,6 +52,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <DemoUsers/>
             </section>
         </main>
     }

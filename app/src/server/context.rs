@@ -8,6 +8,7 @@ use hub::Hub;
 use store::Store;
 
 use crate::dashboard::config::DashboardConfig;
+use crate::notice::SiteNotice;
 
 /// Browser-session cookie settings.
 #[derive(Debug, Clone)]
@@ -41,4 +42,6 @@ pub struct AppContext {
     pub dashboard: Arc<DashboardConfig>,
     /// The open event streams (ended with their browser sessions).
     pub streams: super::Streams,
+    /// What pages say about the site (the demo directory).
+    pub notice: SiteNotice,
 }

@@ -1,0 +1,87 @@
+//! Login defects, over HTTP against the whole app: open redirects, the
+//! throttle under parallel attempts, over-long usernames.
+
+mod support;
+
+use support::{TestServer, location};
+
+#[tokio::test]
+async fn next_is_followed_only_when_it_is_a_normalised_local_path() {
+    let app = TestServer::start().await;
+    let cases = [
+        // The two measured cases: a tab (browsers drop it: `//evil.example`)
+        // and a control character (it used to panic inside the redirect).
+        ("/\t/evil.example", "/"),
+        ("/\u{1}x", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/ü", "/"),
+        ("/?from=bookmark", "/?from=bookmark"),
+        ("/reports/2024?sort=desc", "/reports/2024?sort=desc"),
+    ];
+    for (next, expected) in cases {
+        let response = app
+            .post_server_fn(
+                "/api/login",
+                &[
+                    ("username", "alice"),
+                    ("password", "alice-password"),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 302, "{next:?}");
+        assert_eq!(location(&response), expected, "{next:?}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_reach_the_directory_at_most_free_failures_plus_one_times() {
+    let app = TestServer::start().await;
+    let free_failures = 3; // The default.
+    let attempts = (0..30).map(|_| {
+        app.client
+            .post(app.url("/api/login"))
+            .headers(app.same_origin_headers())
+            .form(&[("username", "alice"), ("password", "wrong-password")])
+            .send()
+    });
+    let statuses: Vec<u16> = futures::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.expect("answers").status().as_u16())
+        .collect();
+    // A throttled attempt is answered 429 before the directory is asked;
+    // every other one was checked against the directory.
+    let reached = statuses.iter().filter(|s| **s != 429).count();
+    assert!(
+        (1..=free_failures + 1).contains(&reached),
+        "{reached} attempts reached the directory: {statuses:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn usernames_over_256_bytes_are_refused_with_a_clear_message() {
+    let app = TestServer::start().await;
+    let long = "a".repeat(257);
+    let response = app.login(&long, "whatever").await;
+    assert_eq!(response.status(), 302);
+    let target = location(&response);
+    assert!(target.starts_with("/login?error=too_long"), "{target}");
+    let page = app.get(&target).await.text().await.expect("body");
+    assert!(page.contains("That username is too long"), "{page}");
+    // Refused before the throttle: many of them do not lock anyone out.
+    for _ in 0..25 {
+        assert_eq!(app.login(&long, "whatever").await.status(), 302);
+    }
+    let ok = app.login("alice", "alice-password").await;
+    assert_eq!(location(&ok), "/");
+    // 256 bytes is still a username (an unknown one).
+    let response = app.login(&"a".repeat(256), "whatever").await;
+    assert!(location(&response).starts_with("/login?error=invalid"));
+    app.stop().await;
+}
