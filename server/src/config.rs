@@ -64,7 +64,7 @@ pub struct EventsConfig {
 impl Default for EventsConfig {
     fn default() -> Self {
         Self {
-            max_streams_per_user: 32,
+            max_streams_per_user: 64,
         }
     }
 }
