@@ -109,3 +109,4 @@ pub mod qps;
 mod tls;
 
 pub use error::{Error, Result};
+pub use tls::RootCertificates;
