@@ -191,21 +191,19 @@ impl Config {
             source: Box::new(source),
         };
         let config: Self = figment.merge(env).extract().map_err(error)?;
-        config.qlik.check_certificates().map_err(error)?;
+        if let Some(message) = config.qlik.incomplete_certificates() {
+            return Err(error(figment::Error::from(message)));
+        }
         Ok(config)
     }
 }
 
 impl QlikConfig {
-    /// An incomplete certificate set is an error naming the missing key: the
-    /// client certificate needs its key (and the key its certificate), and
-    /// both need the root that QPS's certificate is checked against.
-    fn check_certificates(&self) -> Result<(), figment::Error> {
-        let missing = |key: &str, because: &str| {
-            Err(figment::Error::from(format!(
-                "qlik.{key} is missing: {because}"
-            )))
-        };
+    /// An incomplete certificate set, described by the missing key: the client
+    /// certificate needs its key (and the key its certificate), and both need
+    /// the root that QPS's certificate is checked against.
+    fn incomplete_certificates(&self) -> Option<String> {
+        let missing = |key: &str, because: &str| Some(format!("qlik.{key} is missing: {because}"));
         match (&self.client_cert, &self.client_key, &self.root_ca) {
             (Some(_), None, _) => missing("client_key", "qlik.client_cert needs its key"),
             (None, Some(_), _) => missing("client_cert", "qlik.client_key needs its certificate"),
@@ -213,7 +211,7 @@ impl QlikConfig {
                 "root_ca",
                 "the client certificate needs the CA of Qlik's certificates",
             ),
-            _ => Ok(()),
+            _ => None,
         }
     }
 }
