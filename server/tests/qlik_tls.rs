@@ -17,7 +17,7 @@ use qlik::qps::{ClientIdentity, QpsClient, QpsConfig, UserRef};
 use qlik_sim::{RunningSim, SimConfig, Simulator, TlsFiles};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 
-/// The whole test, build of nothing included, stays under this.
+/// The whole test stays under this (cargo builds the binary beforehand).
 const LIMIT: Duration = Duration::from_secs(120);
 /// The default dashboard's KPIs (config `[dashboard]` defaults), in page order.
 const KPI_EXPRESSIONS: [&str; 3] = [
