@@ -291,15 +291,37 @@ impl Config {
             figment = figment.merge(Toml::file_exact(path));
         }
         let env = env.ignore(&["config"]).split("__");
-        figment
-            .merge(env)
-            .extract()
-            .map_err(|source| ServerError::Config {
-                file: file.map(PathBuf::from),
-                source: Box::new(source),
-            })
+        let error = |source| ServerError::Config {
+            file: file.map(PathBuf::from),
+            source: Box::new(source),
+        };
+        let config: Self = figment.merge(env).extract().map_err(error)?;
+        if let Some(message) = config.qlik.incomplete_certificates() {
+            return Err(error(figment::Error::from(message)));
+        }
+        Ok(config)
     }
+}
 
+impl QlikConfig {
+    /// An incomplete certificate set, described by the missing key: the client
+    /// certificate needs its key (and the key its certificate), and both need
+    /// the root that QPS's certificate is checked against.
+    fn incomplete_certificates(&self) -> Option<String> {
+        let missing = |key: &str, because: &str| Some(format!("qlik.{key} is missing: {because}"));
+        match (&self.client_cert, &self.client_key, &self.root_ca) {
+            (Some(_), None, _) => missing("client_key", "qlik.client_cert needs its key"),
+            (None, Some(_), _) => missing("client_cert", "qlik.client_key needs its certificate"),
+            (Some(_), Some(_), None) => missing(
+                "root_ca",
+                "the client certificate needs the CA of Qlik's certificates",
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl Config {
     /// Refuses wrong or dangerous combinations, naming the key to change.
     pub fn validate(&self) -> Result<(), ServerError> {
         let invalid = |key: &'static str, reason: &str| {
@@ -600,6 +622,50 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(message.contains("/nonexistent/mashup.toml"), "{message}");
+    }
+
+    #[test]
+    fn an_incomplete_certificate_set_names_the_missing_key() {
+        let cases = [
+            (
+                "client_cert = \"c.pem\"\nroot_ca = \"r.pem\"\n",
+                "qlik.client_key",
+            ),
+            (
+                "client_key = \"k.pem\"\nroot_ca = \"r.pem\"\n",
+                "qlik.client_cert",
+            ),
+            (
+                "client_cert = \"c.pem\"\nclient_key = \"k.pem\"\n",
+                "qlik.root_ca",
+            ),
+        ];
+        for (keys, missing) in cases {
+            let file = file_with(&format!("[qlik]\n{keys}"));
+            let message = Config::load_with_env(Some(file.path()), no_env())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                message.contains(&format!("{missing} is missing")),
+                "{message}"
+            );
+            assert!(
+                message.contains(&file.path().display().to_string()),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_complete_certificate_set_or_a_root_alone_is_accepted() {
+        let file = file_with(
+            "[qlik]\nclient_cert = \"c.pem\"\nclient_key = \"k.pem\"\nroot_ca = \"r.pem\"\n",
+        );
+        let config = Config::load_with_env(Some(file.path()), no_env()).unwrap();
+        assert_eq!(config.qlik.client_key, Some(PathBuf::from("k.pem")));
+        let file = file_with("[qlik]\nroot_ca = \"r.pem\"\n");
+        let config = Config::load_with_env(Some(file.path()), no_env()).unwrap();
+        assert_eq!(config.qlik.root_ca, Some(PathBuf::from("r.pem")));
     }
 
     // `Jail`'s closure type is figment's; its error type is not ours to shrink.

@@ -241,13 +241,13 @@ pub async fn hub(
         }
     };
     let mut qps_config = qlik::qps::QpsConfig::new(qps_url, qlik_config.virtual_proxy.clone());
-    let root = match &qlik_config.root_ca {
-        Some(path) => Some(
-            std::fs::read(path)
-                .map_err(|e| ServerError::Qlik(format!("{}: {e}", path.display())))?,
-        ),
+    let roots = match &qlik_config.root_ca {
+        Some(path) => Some(qlik::RootCertificates::from_pem_file(path).map_err(qlik_error)?),
         None => None,
     };
+    if let Some(roots) = &roots {
+        qps_config = qps_config.root_ca(roots.clone());
+    }
     if let (Some(cert), Some(key), Some(root_path)) = (
         &qlik_config.client_cert,
         &qlik_config.client_key,
@@ -258,11 +258,11 @@ pub async fn hub(
         );
     }
     let qps = qlik::qps::QpsClient::new(qps_config).map_err(qlik_error)?;
-    let proxy = match &root {
-        Some(pem) => qlik::proxy::Proxy::with_root(
+    let proxy = match &roots {
+        Some(roots) => qlik::proxy::Proxy::with_root(
             &proxy_url,
             &qlik_config.virtual_proxy,
-            pem,
+            roots,
             std::time::Duration::from_secs(10),
         ),
         None => qlik::proxy::Proxy::new(&proxy_url, &qlik_config.virtual_proxy),
@@ -295,6 +295,7 @@ pub async fn hub(
         keepalive_interval: qlik_config.keepalive_interval,
         origin: qlik_config.origin.clone(),
         ws_csrf: qlik_config.ws_csrf,
+        root_ca: roots,
     };
     Ok((hub::Hub::new(hub_config, store), qps, sim))
 }

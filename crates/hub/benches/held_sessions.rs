@@ -178,6 +178,7 @@ async fn run_bench() {
         keepalive_interval: Duration::from_secs(3600),
         origin: None,
         ws_csrf: false,
+        root_ca: None,
     };
     let ids: Vec<String> = config.objects.iter().map(|o| o.id().to_owned()).collect();
     let hub = Arc::new(Hub::new(config, store));

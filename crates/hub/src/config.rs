@@ -66,4 +66,6 @@ pub struct HubConfig {
     pub origin: Option<String>,
     /// Ask the proxy for a CSRF token before each upgrade (QSEoW Nov 2024+).
     pub ws_csrf: bool,
+    /// The CA of the engine's `wss://` certificate; none: the web PKI roots.
+    pub root_ca: Option<qlik::RootCertificates>,
 }

@@ -80,6 +80,9 @@ pub(crate) async fn connect(
     if config.ws_csrf {
         options = options.csrf_token(config.proxy.csrf_token(cookie).await?);
     }
+    if let Some(roots) = &config.root_ca {
+        options = options.root_ca(roots.clone());
+    }
     let connected = Connection::connect(options).await?;
     let connection = connected.connection;
     let global = connection.global();

@@ -78,6 +78,7 @@ impl Fixture {
             keepalive_interval: Duration::from_secs(60),
             origin: None,
             ws_csrf: false,
+            root_ca: None,
         }
     }
 

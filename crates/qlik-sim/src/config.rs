@@ -4,14 +4,16 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Certificate files for the QPS listener.
+/// Certificate files: TLS on both listeners (the proxy serves `https://` and
+/// `wss://`), client certificates on QPS only, as in Qlik.
 #[derive(Debug, Clone)]
 pub struct TlsFiles {
-    /// Server certificate chain (PEM).
+    /// Server certificate chain (PEM), for both listeners.
     pub cert: PathBuf,
     /// Server private key (PEM).
     pub key: PathBuf,
-    /// CA whose client certificates are required (PEM); none: no client auth.
+    /// CA whose client certificates QPS requires (PEM); none: no client auth.
+    /// The proxy never asks for one.
     pub client_ca: Option<PathBuf>,
 }
 
@@ -36,8 +38,8 @@ pub struct SimConfig {
     pub ticket_ttl: Duration,
     /// Require `qlik-csrf-token` on WebSocket upgrades (QSEoW November 2024).
     pub ws_csrf: bool,
-    /// TLS on the QPS listener.
-    pub qps_tls: Option<TlsFiles>,
+    /// TLS on the QPS and proxy listeners.
+    pub tls: Option<TlsFiles>,
 }
 
 impl Default for SimConfig {
@@ -52,21 +54,24 @@ impl Default for SimConfig {
             session_timeout: Duration::from_secs(30 * 60),
             ticket_ttl: Duration::from_secs(60),
             ws_csrf: false,
-            qps_tls: None,
+            tls: None,
         }
     }
 }
 
 impl SimConfig {
     /// The proxy session cookie name: `X-Qlik-Session`, `-{prefix}` for a
-    /// named virtual proxy, `-HTTP` because the proxy listener is plain http.
+    /// named virtual proxy, then `-HTTP` when the proxy listener is plain http
+    /// (nothing over https, as Qlik names it).
     pub fn cookie_name(&self) -> String {
         let mut name = "X-Qlik-Session".to_owned();
         if !self.virtual_proxy.is_empty() {
             name.push('-');
             name.push_str(&self.virtual_proxy);
         }
-        name.push_str("-HTTP");
+        if self.tls.is_none() {
+            name.push_str("-HTTP");
+        }
         name
     }
 

@@ -39,13 +39,14 @@ struct Args {
     /// Require the qlik-csrf-token on WebSocket upgrades (QSEoW November 2024).
     #[arg(long)]
     ws_csrf: bool,
-    /// QPS server certificate (PEM); enables TLS on the QPS listener.
+    /// Server certificate (PEM); enables TLS on the QPS and proxy listeners
+    /// (https, wss).
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
-    /// QPS server private key (PEM).
+    /// Server private key (PEM).
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// CA of the client certificates QPS requires (PEM).
+    /// CA of the client certificates QPS requires (PEM); the proxy asks for none.
     #[arg(long, requires = "tls_cert")]
     client_ca: Option<PathBuf>,
 }
@@ -69,13 +70,13 @@ async fn main() -> ExitCode {
         session_timeout: args.session_timeout,
         ticket_ttl: args.ticket_ttl,
         ws_csrf: args.ws_csrf,
-        qps_tls: args.tls_cert.zip(args.tls_key).map(|(cert, key)| TlsFiles {
+        tls: args.tls_cert.zip(args.tls_key).map(|(cert, key)| TlsFiles {
             cert,
             key,
             client_ca: args.client_ca,
         }),
     };
-    let scheme = if config.qps_tls.is_some() {
+    let scheme = if config.tls.is_some() {
         "https"
     } else {
         "http"
@@ -87,7 +88,10 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("qlik-sim: proxy listening on http://{}", sim.proxy_addr());
+    println!(
+        "qlik-sim: proxy listening on {scheme}://{}",
+        sim.proxy_addr()
+    );
     println!("qlik-sim: qps listening on {scheme}://{}", sim.qps_addr());
     wait_for_signal().await;
     sim.shutdown().await;

@@ -76,8 +76,13 @@ fn authenticate(state: &State, uri: &Uri, headers: &HeaderMap) -> Auth {
 }
 
 fn set_cookie(state: &State, response: &mut Response, session: &ProxySession) {
+    let secure = if state.config.tls.is_some() {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
-        "{}={}; Path=/; HttpOnly; SameSite=Lax",
+        "{}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
         state.config.cookie_name(),
         session.id
     );

@@ -42,6 +42,22 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, SimError> {
         .map_err(|source| SimError::Bind { addr, source })
 }
 
+/// Serves `app` on `listener` until `stopped` turns true.
+fn serve<L>(listener: L, app: axum::Router, mut stopped: watch::Receiver<bool>) -> JoinHandle<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
+    tokio::spawn(async move {
+        let until_stopped = async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        };
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(until_stopped)
+            .await;
+    })
+}
+
 impl Simulator {
     /// Binds both listeners and starts serving.
     pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
@@ -49,7 +65,13 @@ impl Simulator {
             Some(dir) => Catalog::load(dir)?,
             None => Catalog::builtin(config.sample_rows),
         };
-        let qps_tls = config.qps_tls.as_ref().map(tls::acceptor).transpose()?;
+        let (proxy_tls, qps_tls) = match &config.tls {
+            Some(files) => (
+                Some(tls::acceptor(files, false)?),
+                Some(tls::acceptor(files, true)?),
+            ),
+            None => (None, None),
+        };
         let proxy_listener = bind(config.proxy_addr).await?;
         let qps_listener = bind(config.qps_addr).await?;
         let local = |l: &TcpListener, addr| {
@@ -62,46 +84,38 @@ impl Simulator {
             (config.session_timeout / 10).clamp(Duration::from_millis(50), Duration::from_secs(5));
         let state = State::new(config, catalog);
         let (stop, stopped) = watch::channel(false);
-        let until_stopped = |mut rx: watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|s| *s).await;
-        };
 
         let proxy_app = proxy::router(state.clone());
-        let proxy_task = tokio::spawn({
-            let stopped = stopped.clone();
-            async move {
-                // Like a real server, answer without waiting for the client's
-                // delayed ACK (Nagle would hold the tail of a burst ~40 ms).
-                let listener = axum::serve::ListenerExt::tap_io(proxy_listener, |tcp| {
+        let proxy_task = match proxy_tls {
+            Some(acceptor) => serve(
+                tls::TlsListener {
+                    inner: proxy_listener,
+                    acceptor,
+                },
+                proxy_app,
+                stopped.clone(),
+            ),
+            // Like a real server, answer without waiting for the client's
+            // delayed ACK (Nagle would hold the tail of a burst ~40 ms).
+            None => serve(
+                axum::serve::ListenerExt::tap_io(proxy_listener, |tcp| {
                     let _ = tcp.set_nodelay(true);
-                });
-                let _ = axum::serve(listener, proxy_app)
-                    .with_graceful_shutdown(until_stopped(stopped))
-                    .await;
-            }
-        });
+                }),
+                proxy_app,
+                stopped.clone(),
+            ),
+        };
         let qps_app = qps::router(state.clone());
         let qps_task = match qps_tls {
-            Some(acceptor) => tokio::spawn({
-                let stopped = stopped.clone();
-                async move {
-                    let listener = tls::TlsListener {
-                        inner: qps_listener,
-                        acceptor,
-                    };
-                    let _ = axum::serve(listener, qps_app)
-                        .with_graceful_shutdown(until_stopped(stopped))
-                        .await;
-                }
-            }),
-            None => tokio::spawn({
-                let stopped = stopped.clone();
-                async move {
-                    let _ = axum::serve(qps_listener, qps_app)
-                        .with_graceful_shutdown(until_stopped(stopped))
-                        .await;
-                }
-            }),
+            Some(acceptor) => serve(
+                tls::TlsListener {
+                    inner: qps_listener,
+                    acceptor,
+                },
+                qps_app,
+                stopped.clone(),
+            ),
+            None => serve(qps_listener, qps_app, stopped.clone()),
         };
         let sweeper = tokio::spawn({
             let state = Arc::downgrade(&state);

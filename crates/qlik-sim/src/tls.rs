@@ -1,5 +1,5 @@
-//! TLS for the QPS listener, optionally requiring client certificates (as
-//! Qlik requires on port 4243).
+//! TLS for the QPS and proxy listeners; QPS can require client certificates
+//! (as Qlik requires on port 4243), the proxy never does.
 
 use std::io;
 use std::net::SocketAddr;
@@ -15,8 +15,9 @@ use tokio_rustls::server::TlsStream;
 use crate::config::TlsFiles;
 use crate::error::SimError;
 
-/// Builds the acceptor from the PEM files.
-pub(crate) fn acceptor(files: &TlsFiles) -> Result<TlsAcceptor, SimError> {
+/// Builds an acceptor from the PEM files; with `client_auth`, connections must
+/// present a certificate signed by `files.client_ca` (when set).
+pub(crate) fn acceptor(files: &TlsFiles, client_auth: bool) -> Result<TlsAcceptor, SimError> {
     let tls = |what: &str, e: &dyn std::fmt::Display| SimError::Tls(format!("{what}: {e}"));
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
         .map_err(|e| tls(&files.cert.display().to_string(), &e))?
@@ -28,7 +29,7 @@ pub(crate) fn acceptor(files: &TlsFiles) -> Result<TlsAcceptor, SimError> {
     let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| tls("protocol versions", &e))?;
-    let builder = match &files.client_ca {
+    let builder = match files.client_ca.as_ref().filter(|_| client_auth) {
         Some(ca) => {
             let mut roots = rustls::RootCertStore::empty();
             for cert in
@@ -70,6 +71,8 @@ impl axum::serve::Listener for TlsListener {
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
             };
+            // As on the plain proxy listener: no Nagle delay on answers.
+            let _ = stream.set_nodelay(true);
             let handshake = self.acceptor.accept(stream);
             match tokio::time::timeout(Duration::from_secs(5), handshake).await {
                 Ok(Ok(tls)) => return (tls, addr),

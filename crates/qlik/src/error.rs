@@ -11,6 +11,10 @@ pub enum Error {
     /// A configured URL or virtual-proxy prefix is malformed.
     #[error("invalid Qlik configuration: {0}")]
     Config(String),
+    /// Qlik's server certificate (QPS, proxy or engine) is not signed by a
+    /// trusted root, or not valid for the host: give the site's CA as the root.
+    #[error("the Qlik server's certificate is not trusted: {0}")]
+    UntrustedServer(String),
     /// QPS refused our client certificate (TLS handshake failure or 401/403).
     #[error("the Qlik Proxy Service refused the client certificate")]
     Unauthorized,
@@ -80,6 +84,9 @@ impl From<reqwest::Error> for Error {
         }
         if error.is_decode() {
             return Error::BadResponse(error.to_string());
+        }
+        if let Some(error) = crate::tls::rustls_error(&error).and_then(crate::tls::classify) {
+            return error;
         }
         // A refused client certificate surfaces as a TLS alert from the server.
         let mut chain = String::new();

@@ -81,20 +81,24 @@
 //! }
 //! ```
 //!
-//! Against a real Qlik Sense only the addresses change, and QPS wants the
-//! client certificate exported from the QMC ([`qps::ClientIdentity`]):
+//! Against a real Qlik Sense only the addresses change, QPS wants the client
+//! certificate exported from the QMC ([`qps::ClientIdentity`]), and a site whose
+//! certificates come from Qlik's own CA (or a corporate one) needs that root on
+//! every connection ([`RootCertificates`]):
 //!
 //! ```no_run
 //! # async fn demo() -> qlik::Result<()> {
-//! use qlik::{proxy::Proxy, qix::{Connection, ConnectOptions, EngineUrl}, qps::{ClientIdentity, QpsClient, QpsConfig, UserRef}};
+//! use std::time::Duration;
+//! use qlik::{RootCertificates, proxy::Proxy, qix::{Connection, ConnectOptions, EngineUrl}, qps::{ClientIdentity, QpsClient, QpsConfig, UserRef}};
+//! let roots = RootCertificates::from_pem_file("root.pem".as_ref())?;
 //! let identity = ClientIdentity::from_pem_files("client.pem".as_ref(), "client_key.pem".as_ref(), "root.pem".as_ref())?;
-//! let qps = QpsClient::new(QpsConfig::new("https://qlik:4243", "mashup").identity(identity))?;
+//! let qps = QpsClient::new(QpsConfig::new("https://qlik:4243", "mashup").identity(identity).root_ca(roots.clone()))?;
 //! let user = UserRef::new("CORP", "jdoe");
 //! let ticket = qps.ticket(&user, &[("Group".into(), "Sales".into())]).await?;
-//! let proxy = Proxy::new("https://qlik", "mashup")?;
+//! let proxy = Proxy::with_root("https://qlik", "mashup", &roots, Duration::from_secs(10))?;
 //! let cookie = proxy.redeem_ticket(&ticket).await?;
 //! let url = EngineUrl::new("wss://qlik", "mashup", "my-app-id").ttl(300);
-//! let connected = Connection::connect(ConnectOptions::new(url).cookie(cookie)).await?;
+//! let connected = Connection::connect(ConnectOptions::new(url).cookie(cookie).root_ca(roots)).await?;
 //! let doc = connected.connection.global().open_doc("my-app-id").await?;
 //! # Ok(()) }
 //! ```
@@ -109,3 +113,4 @@ pub mod qps;
 mod tls;
 
 pub use error::{Error, Result};
+pub use tls::RootCertificates;

@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::qps::Ticket;
-use crate::tls;
+use crate::tls::RootCertificates;
 
 /// Prefix shared by every Qlik proxy session cookie name (`X-Qlik-Session`,
 /// `X-Qlik-Session-{prefix}`, with `-HTTP` appended over plain http).
@@ -69,20 +69,20 @@ impl Proxy {
         Self::build(base_url, virtual_proxy, None, Duration::from_secs(10))
     }
 
-    /// Like [`Proxy::new`], trusting only the CA in `root_pem` and with the given timeout.
+    /// Like [`Proxy::new`], trusting only `roots` and with the given timeout.
     pub fn with_root(
         base_url: &str,
         virtual_proxy: &str,
-        root_pem: &[u8],
+        roots: &RootCertificates,
         timeout: Duration,
     ) -> Result<Self> {
-        Self::build(base_url, virtual_proxy, Some(root_pem), timeout)
+        Self::build(base_url, virtual_proxy, Some(roots), timeout)
     }
 
     fn build(
         base_url: &str,
         virtual_proxy: &str,
-        root_pem: Option<&[u8]>,
+        roots: Option<&RootCertificates>,
         timeout: Duration,
     ) -> Result<Self> {
         let mut base = Url::parse(base_url)
@@ -101,10 +101,10 @@ impl Proxy {
             .timeout(timeout)
             .connect_timeout(timeout)
             .redirect(reqwest::redirect::Policy::none());
-        if let Some(pem) = root_pem {
+        if let Some(roots) = roots {
             builder = builder.tls_built_in_root_certs(false);
-            for root in tls::reqwest_roots(pem)? {
-                builder = builder.add_root_certificate(root);
+            for root in roots.reqwest() {
+                builder = builder.add_root_certificate(root.clone());
             }
         }
         let http = builder
@@ -126,7 +126,8 @@ impl Proxy {
     }
 
     /// The session cookie name by Qlik's convention: `X-Qlik-Session`, then
-    /// `-{prefix}` for a named virtual proxy, then `-HTTP` over plain http.
+    /// `-{prefix}` for a named virtual proxy, then `-HTTP` when the proxy URL
+    /// is plain `http` (nothing over `https`).
     /// Needed when minting sessions with the QPS session API.
     pub fn session_cookie_name(&self) -> &str {
         &self.cookie_name
@@ -207,6 +208,20 @@ pub(crate) fn session_cookie_from_headers(headers: &http::HeaderMap) -> Option<S
 mod tests {
     use super::*;
     use reqwest::header::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn the_cookie_name_follows_the_scheme_and_the_virtual_proxy() {
+        let name = |url: &str, prefix: &str| {
+            Proxy::new(url, prefix)
+                .unwrap()
+                .session_cookie_name()
+                .to_owned()
+        };
+        assert_eq!(name("http://qs", ""), "X-Qlik-Session-HTTP");
+        assert_eq!(name("http://qs", "mashup"), "X-Qlik-Session-mashup-HTTP");
+        assert_eq!(name("https://qs", ""), "X-Qlik-Session");
+        assert_eq!(name("https://qs/", "mashup"), "X-Qlik-Session-mashup");
+    }
 
     #[test]
     fn finds_the_session_cookie_among_others() {

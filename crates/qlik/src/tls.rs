@@ -5,13 +5,57 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 
+/// The CA certificates a Qlik site's server certificates are checked against
+/// (Qlik's exported `root.pem`, or a corporate CA), in place of the web PKI
+/// roots. Parsed once; one set serves QPS ([`crate::qps::QpsConfig::root_ca`]),
+/// the proxy ([`crate::proxy::Proxy::with_root`]) and the engine socket
+/// ([`crate::qix::ConnectOptions::root_ca`]). Cheap to clone.
+#[derive(Clone)]
+pub struct RootCertificates {
+    reqwest: Vec<reqwest::Certificate>,
+    rustls: Arc<rustls::ClientConfig>,
+}
+
+impl RootCertificates {
+    /// Reads a PEM file of one or more CA certificates, naming it in the error.
+    pub fn from_pem_file(path: &Path) -> Result<Self> {
+        Self::from_pem(&read_pem(path)?)
+            .map_err(|e| Error::Certificate(format!("{}: {e}", path.display())))
+    }
+
+    /// Parses PEM data holding one or more CA certificates; data without any
+    /// certificate is an error.
+    pub fn from_pem(pem: &[u8]) -> Result<Self> {
+        Ok(Self {
+            reqwest: reqwest_roots(pem)?,
+            rustls: rustls_client_config(Some(pem))?,
+        })
+    }
+
+    /// The certificates, for a reqwest client builder.
+    pub(crate) fn reqwest(&self) -> &[reqwest::Certificate] {
+        &self.reqwest
+    }
+
+    /// A rustls client configuration trusting exactly these roots.
+    pub(crate) fn rustls(&self) -> Arc<rustls::ClientConfig> {
+        self.rustls.clone()
+    }
+}
+
+impl std::fmt::Debug for RootCertificates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RootCertificates({} certificates)", self.reqwest.len())
+    }
+}
+
 /// Reads a PEM file, naming it in the error.
 pub(crate) fn read_pem(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::Certificate(format!("{}: {e}", path.display())))
 }
 
 /// Root certificates from a PEM bundle, for reqwest.
-pub(crate) fn reqwest_roots(pem: &[u8]) -> Result<Vec<reqwest::Certificate>> {
+fn reqwest_roots(pem: &[u8]) -> Result<Vec<reqwest::Certificate>> {
     let roots = reqwest::Certificate::from_pem_bundle(pem)
         .map_err(|e| Error::Certificate(format!("root certificate: {e}")))?;
     if roots.is_empty() {
@@ -46,4 +90,74 @@ pub(crate) fn rustls_client_config(root_pem: Option<&[u8]>) -> Result<Arc<rustls
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(Arc::new(config))
+}
+
+/// The rustls error somewhere in `error`'s source chain (directly, or inside
+/// an `io::Error` as tokio-rustls and hyper wrap it), if any.
+pub(crate) fn rustls_error<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a rustls::Error> {
+    let mut source = Some(error);
+    while let Some(e) = source {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        source = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            // `io::Error::source` skips the error it wraps (which can be
+            // another `io::Error`): step into it instead.
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    None
+}
+
+/// The crate's error for a TLS failure, when it is one the caller must tell
+/// apart: Qlik's certificate not trusted, or our client certificate refused.
+pub(crate) fn classify(error: &rustls::Error) -> Option<Error> {
+    use rustls::AlertDescription as Alert;
+    match error {
+        rustls::Error::InvalidCertificate(reason) => {
+            Some(Error::UntrustedServer(reason.to_string()))
+        }
+        rustls::Error::AlertReceived(
+            Alert::CertificateRequired | Alert::BadCertificate | Alert::UnknownCA,
+        ) => Some(Error::Unauthorized),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_without_a_certificate_is_refused() {
+        let error = RootCertificates::from_pem(b"not a certificate").unwrap_err();
+        assert!(matches!(error, Error::Certificate(_)), "{error:?}");
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let error =
+            RootCertificates::from_pem_file(Path::new("/nonexistent/root.pem")).unwrap_err();
+        assert!(
+            error.to_string().contains("/nonexistent/root.pem"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_issuer_is_an_untrusted_server() {
+        // As hyper-rustls hands it to reqwest: an io::Error in an io::Error.
+        let io = std::io::Error::other(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+        ));
+        let tls = rustls_error(&io).unwrap();
+        assert!(matches!(classify(tls), Some(Error::UntrustedServer(_))));
+    }
 }

@@ -334,7 +334,7 @@ async fn qps_over_tls_requires_the_client_certificate() {
     let client_pem = write("client.pem", client.pem());
     let client_key_pem = write("client_key.pem", client_key.serialize_pem());
     let sim = sim(SimConfig {
-        qps_tls: Some(files),
+        tls: Some(files),
         ..SimConfig::default()
     })
     .await;

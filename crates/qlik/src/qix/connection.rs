@@ -20,7 +20,7 @@ use super::url::EngineUrl;
 use crate::error::{Error, Result};
 use crate::proxy::{CSRF_TOKEN_HEADER, SessionCookie};
 use crate::qps::Ticket;
-use crate::tls;
+use crate::tls::{self, RootCertificates};
 
 /// How to open an engine socket.
 #[derive(Debug, Clone)]
@@ -31,7 +31,7 @@ pub struct ConnectOptions {
     csrf_token: Option<String>,
     origin: Option<String>,
     headers: Vec<(String, String)>,
-    root_pem: Option<Vec<u8>>,
+    root_ca: Option<RootCertificates>,
     delta: bool,
     connect_timeout: Duration,
     on_connected_timeout: Duration,
@@ -49,7 +49,7 @@ impl ConnectOptions {
             csrf_token: None,
             origin: None,
             headers: Vec::new(),
-            root_pem: None,
+            root_ca: None,
             delta: false,
             connect_timeout: Duration::from_secs(10),
             on_connected_timeout: Duration::from_secs(5),
@@ -82,9 +82,9 @@ impl ConnectOptions {
         self.headers.push((name.into(), value.into()));
         self
     }
-    /// Trusts only this CA (PEM) for `wss://`.
-    pub fn root_ca(mut self, pem: Vec<u8>) -> Self {
-        self.root_pem = Some(pem);
+    /// Trusts only these roots for `wss://` (default: the web PKI roots).
+    pub fn root_ca(mut self, roots: RootCertificates) -> Self {
+        self.root_ca = Some(roots);
         self
     }
     /// Asks for the delta protocol on layout and data methods.
@@ -217,10 +217,8 @@ impl Connection {
     /// notifications during the greeting become their typed errors.
     pub async fn connect(options: ConnectOptions) -> Result<Connected> {
         let request = options.request()?;
-        let connector = match &options.root_pem {
-            Some(pem) => Some(tokio_tungstenite::Connector::Rustls(
-                tls::rustls_client_config(Some(pem))?,
-            )),
+        let connector = match &options.root_ca {
+            Some(roots) => Some(tokio_tungstenite::Connector::Rustls(roots.rustls())),
             None if options.url.to_url().starts_with("wss://") => Some(
                 tokio_tungstenite::Connector::Rustls(tls::rustls_client_config(None)?),
             ),
@@ -401,7 +399,9 @@ fn handshake_error(error: tokio_tungstenite::tungstenite::Error) -> Error {
             404 => Error::NotFound,
             status => Error::BadResponse(format!("HTTP {status} on the engine upgrade")),
         },
-        other => Error::Transport(other.to_string()),
+        other => tls::rustls_error(&other)
+            .and_then(tls::classify)
+            .unwrap_or_else(|| Error::Transport(other.to_string())),
     }
 }
 

@@ -9,14 +9,14 @@ use url::Url;
 use super::types::{Attribute, ProxySession, Ticket, TicketResponse, UserRef, UserRequest};
 use super::xrfkey;
 use crate::error::{Error, Result};
-use crate::tls;
+use crate::tls::{self, RootCertificates};
 
 /// The certificate identity Qlik exports from the QMC: `client.pem`,
 /// `client_key.pem` and `root.pem` (the CA that signed the QPS certificate).
 #[derive(Clone)]
 pub struct ClientIdentity {
     identity_pem: Vec<u8>,
-    root_pem: Vec<u8>,
+    roots: RootCertificates,
 }
 
 impl ClientIdentity {
@@ -37,10 +37,9 @@ impl ClientIdentity {
         // Validate now, so a bad file fails at start-up, not at the first login.
         reqwest::Identity::from_pem(&identity_pem)
             .map_err(|e| Error::Certificate(format!("client certificate or key: {e}")))?;
-        tls::reqwest_roots(root)?;
         Ok(Self {
             identity_pem,
-            root_pem: root.to_vec(),
+            roots: RootCertificates::from_pem(root)?,
         })
     }
 }
@@ -58,8 +57,11 @@ pub struct QpsConfig {
     pub base_url: String,
     /// The virtual proxy prefix (empty for the default virtual proxy).
     pub virtual_proxy: String,
-    /// Client certificate; required by a real QPS.
+    /// Client certificate; required by a real QPS. Its root is trusted too.
     pub identity: Option<ClientIdentity>,
+    /// The CA of the QPS server certificate; none: the web PKI roots (or the
+    /// identity's root).
+    pub root_ca: Option<RootCertificates>,
     /// Timeout of each request (connect included).
     pub timeout: Duration,
 }
@@ -71,6 +73,7 @@ impl QpsConfig {
             base_url: base_url.into(),
             virtual_proxy: virtual_proxy.into(),
             identity: None,
+            root_ca: None,
             timeout: Duration::from_secs(10),
         }
     }
@@ -78,6 +81,12 @@ impl QpsConfig {
     /// Sets the client certificate identity.
     pub fn identity(mut self, identity: ClientIdentity) -> Self {
         self.identity = Some(identity);
+        self
+    }
+
+    /// Trusts only `roots` (and the identity's root) for the QPS certificate.
+    pub fn root_ca(mut self, roots: RootCertificates) -> Self {
+        self.root_ca = Some(roots);
         self
     }
 }
@@ -101,9 +110,13 @@ impl QpsClient {
         if let Some(identity) = &config.identity {
             let id = reqwest::Identity::from_pem(&identity.identity_pem)
                 .map_err(|e| Error::Certificate(e.to_string()))?;
-            builder = builder.identity(id).tls_built_in_root_certs(false);
-            for root in tls::reqwest_roots(&identity.root_pem)? {
-                builder = builder.add_root_certificate(root);
+            builder = builder.identity(id);
+        }
+        let roots = config.identity.iter().map(|i| &i.roots);
+        for roots in roots.chain(&config.root_ca) {
+            builder = builder.tls_built_in_root_certs(false);
+            for root in roots.reqwest() {
+                builder = builder.add_root_certificate(root.clone());
             }
         }
         let http = builder
