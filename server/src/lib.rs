@@ -18,8 +18,8 @@ mod wiring;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::Duration;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::serve::ListenerExt;
 use tokio::sync::watch;

@@ -12,7 +12,10 @@ async fn first_value(app: &TestServer) -> String {
     let view = app.dashboard().await;
     let filter = &view["filters"][0];
     let elem = filter["values"][0]["elem"].as_i64().expect("a value");
-    format!("object_id={}&values[0]={elem}", filter["id"].as_str().unwrap())
+    format!(
+        "object_id={}&values[0]={elem}",
+        filter["id"].as_str().unwrap()
+    )
 }
 
 #[tokio::test]
@@ -35,7 +38,10 @@ async fn one_click_is_one_event_on_each_of_fifty_streams_and_their_loads_hit_the
     )
     .await;
     let last_event = clicked.elapsed();
-    assert!(counts.iter().all(|c| *c == 1), "one event per stream: {counts:?}");
+    assert!(
+        counts.iter().all(|c| *c == 1),
+        "one event per stream: {counts:?}"
+    );
     let computed = app.sim_stats().calls_of("GetLayout") - layouts_before;
     // Every tab reloads its dashboard, as the page does on an event.
     for _ in 0..50 {
@@ -128,12 +134,7 @@ async fn past_the_cap_the_oldest_stream_ends() {
     let mut first = app.events().await;
     let mut second = app.events().await;
     let _third = app.events().await;
-    assert!(
-        first
-            .ended_within(Duration::from_secs(1))
-            .await
-            .is_some()
-    );
+    assert!(first.ended_within(Duration::from_secs(1)).await.is_some());
     assert_eq!(
         second.next_event(Duration::from_millis(300)).await,
         None,

@@ -88,7 +88,7 @@ impl Hub {
         attributes: &[(String, String)],
     ) -> Result<Arc<EngineSession>> {
         let session = self.entry(directory, user_id, attributes);
-        session.ensure_live().await?;
+        session.ensure_socket().await?;
         Ok(session)
     }
 
@@ -104,7 +104,7 @@ impl Hub {
     ) -> Result<Arc<EngineSession>> {
         let session = self.entry(directory, user_id, attributes);
         session.rebind(attributes).await?;
-        session.ensure_live().await?;
+        session.ensure_socket().await?;
         Ok(session)
     }
 

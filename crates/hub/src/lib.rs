@@ -19,10 +19,10 @@ mod changes;
 mod config;
 mod error;
 mod hub;
-mod live;
 mod metrics;
 mod session;
 mod shared;
+mod socket;
 mod watcher;
 
 pub use changes::Change;

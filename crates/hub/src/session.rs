@@ -16,9 +16,9 @@ use crate::backoff::Backoff;
 use crate::changes::{Change, Dirty};
 use crate::config::SessionSource;
 use crate::error::{Error, Result};
-use crate::live::{self, Live, SELECTIONS_ID};
 use crate::metrics::Metrics;
 use crate::shared::Shared;
+use crate::socket::{self, EngineSocket, SELECTIONS_ID};
 use crate::watcher;
 use store::{EngineKey, FieldSelection, QlikCookie};
 
@@ -60,8 +60,8 @@ pub struct EngineSession {
     /// it (`None` when it was found through the stored cookie).
     bound: Mutex<Option<Vec<(String, String)>>>,
     shared: Arc<Shared>,
-    socket: tokio::sync::Mutex<Option<Live>>,
-    /// A socket is held (for the gauge and the fast path of `ensure_live`).
+    socket: tokio::sync::Mutex<Option<EngineSocket>>,
+    /// A socket is held (for the gauge and the fast path of `ensure_socket`).
     socket_up: AtomicBool,
     cache: Mutex<Cache>,
     /// Objects the engine changed that no event has announced yet.
@@ -179,8 +179,8 @@ impl EngineSession {
         };
         let id = object_id.to_owned();
         let layout = self
-            .with_live(move |live| {
-                let object = live.objects.get(&id).cloned();
+            .with_socket(move |socket| {
+                let object = socket.objects.get(&id).cloned();
                 let id = id.clone();
                 async move {
                     match object {
@@ -210,8 +210,8 @@ impl EngineSession {
     ) -> Result<Vec<Value>> {
         self.touch();
         let id = object_id.to_owned();
-        self.with_live(move |live| {
-            let object = live.objects.get(&id).cloned();
+        self.with_socket(move |socket| {
+            let object = socket.objects.get(&id).cloned();
             let id = id.clone();
             async move {
                 match object {
@@ -232,8 +232,8 @@ impl EngineSession {
     ) -> Result<bool> {
         let id = object_id.to_owned();
         let values = values.to_vec();
-        self.selection_op(move |live| {
-            let object = live.objects.get(&id).cloned();
+        self.selection_op(move |socket| {
+            let object = socket.objects.get(&id).cloned();
             let (id, values) = (id.clone(), values.clone());
             async move {
                 match object {
@@ -253,10 +253,10 @@ impl EngineSession {
             field: field.to_owned(),
             values: values.to_vec(),
         }];
-        self.selection_op(move |live| {
-            let doc = live.doc.clone();
+        self.selection_op(move |socket| {
+            let doc = socket.doc.clone();
             let selection = selection.clone();
-            async move { live::apply_selections(&doc, &selection).await }
+            async move { socket::apply_selections(&doc, &selection).await }
         })
         .await
     }
@@ -264,8 +264,8 @@ impl EngineSession {
     /// Clears one field.
     pub async fn clear_field(&self, field: &str) -> Result<()> {
         let field = field.to_owned();
-        self.selection_op(move |live| {
-            let doc = live.doc.clone();
+        self.selection_op(move |socket| {
+            let doc = socket.doc.clone();
             let field = field.clone();
             async move {
                 doc.get_field(&field).await?.clear().await?;
@@ -277,8 +277,8 @@ impl EngineSession {
 
     /// Clears every selection.
     pub async fn clear_all(&self) -> Result<()> {
-        self.selection_op(|live| {
-            let doc = live.doc.clone();
+        self.selection_op(|socket| {
+            let doc = socket.doc.clone();
             async move { Ok(doc.clear_all(false).await?) }
         })
         .await
@@ -286,8 +286,8 @@ impl EngineSession {
 
     /// Steps back in the selection history.
     pub async fn back(&self) -> Result<()> {
-        self.selection_op(|live| {
-            let doc = live.doc.clone();
+        self.selection_op(|socket| {
+            let doc = socket.doc.clone();
             async move { Ok(doc.back().await?) }
         })
         .await
@@ -295,8 +295,8 @@ impl EngineSession {
 
     /// Steps forward in the selection history.
     pub async fn forward(&self) -> Result<()> {
-        self.selection_op(|live| {
-            let doc = live.doc.clone();
+        self.selection_op(|socket| {
+            let doc = socket.doc.clone();
             async move { Ok(doc.forward().await?) }
         })
         .await
@@ -306,12 +306,12 @@ impl EngineSession {
     /// with it: once, after the new layouts are cached.
     async fn selection_op<T, F, Fut>(&self, op: F) -> Result<T>
     where
-        F: Fn(&Live) -> Fut,
+        F: Fn(&EngineSocket) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
         self.touch();
         let _turn = self.turn.lock().await;
-        let outcome = self.with_live(op).await;
+        let outcome = self.with_socket(op).await;
         self.announce().await;
         outcome
     }
@@ -374,7 +374,7 @@ impl EngineSession {
             Ok(layout) => self
                 .shared
                 .store
-                .save_selections(&self.key, &live::selections_from_layout(&layout))
+                .save_selections(&self.key, &socket::selections_from_layout(&layout))
                 .await
                 .map_err(Error::from),
             Err(error) => Err(error),
@@ -387,9 +387,9 @@ impl EngineSession {
     /// Makes sure a socket is up, then runs `op` on it; a socket lost during
     /// the call is replaced once and the call retried. What the engine
     /// changed with the call is noted for the next announcement.
-    async fn with_live<T, F, Fut>(&self, op: F) -> Result<T>
+    async fn with_socket<T, F, Fut>(&self, op: F) -> Result<T>
     where
-        F: Fn(&Live) -> Fut,
+        F: Fn(&EngineSocket) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
         for attempt in 0..2 {
@@ -397,7 +397,7 @@ impl EngineSession {
             if guard.as_ref().is_none_or(|l| l.connection.is_closed()) {
                 *guard = None;
                 self.socket_up.store(false, Ordering::Release);
-                let live = self.open_live().await?;
+                let live = self.open_socket().await?;
                 self.socket_up.store(true, Ordering::Release);
                 *guard = Some(live);
             }
@@ -419,17 +419,17 @@ impl EngineSession {
 
     /// Ensures the session has a live socket (at login, and for every request
     /// after an eviction or a drop). Cheap when one is up.
-    pub(crate) async fn ensure_live(&self) -> Result<()> {
+    pub(crate) async fn ensure_socket(&self) -> Result<()> {
         if self.socket_up.load(Ordering::Acquire) && self.phase() == Phase::Open {
             return Ok(());
         }
-        self.with_live(|_| async { Ok(()) }).await
+        self.with_socket(|_| async { Ok(()) }).await
     }
 
     /// Opens a socket, unless the last attempt failed too recently (then its
     /// error, without trying: one attempt per backoff window, whatever the
     /// number of requests or reconnecting tabs).
-    async fn open_live(&self) -> Result<Live> {
+    async fn open_socket(&self) -> Result<EngineSocket> {
         if self.phase() == Phase::Ended {
             return Err(Error::NotLoggedIn);
         }
@@ -466,7 +466,7 @@ impl EngineSession {
     /// Reattaches with the stored cookie; if the proxy has forgotten it (or
     /// there is none, or it no longer unseals), one new proxy session. We
     /// hold the socket lock: single flight.
-    async fn connect(&self) -> Result<Live> {
+    async fn connect(&self) -> Result<EngineSocket> {
         let store = &self.shared.store;
         let selections = match store.selections(&self.key).await {
             Err(store::Error::Corrupt(reason)) => {
@@ -480,7 +480,7 @@ impl EngineSession {
         let outcome = match stored {
             Some(cookie) => {
                 let cookie = SessionCookie::new(cookie.name, cookie.value);
-                match live::connect(&self.shared.config, &cookie, &selections).await {
+                match socket::connect(&self.shared.config, &cookie, &selections).await {
                     Err(Error::Qlik(e)) if proxy_session_gone(&e) => None,
                     other => Some(other?),
                 }
@@ -492,7 +492,7 @@ impl EngineSession {
             None => {
                 let cookie = self.new_proxy_session().await?;
                 let (live, state) =
-                    live::connect(&self.shared.config, &cookie, &selections).await?;
+                    socket::connect(&self.shared.config, &cookie, &selections).await?;
                 (live, state, first_ever)
             }
         };

@@ -10,8 +10,8 @@ use qlik::qix::HandleEvent;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
 
-use crate::live::Live;
 use crate::session::EngineSession;
+use crate::socket::EngineSocket;
 
 /// Changes from elsewhere arriving within this window become one event.
 pub(crate) const OUTSIDE_CHANGE_WINDOW: Duration = Duration::from_millis(50);
@@ -19,7 +19,7 @@ pub(crate) const OUTSIDE_CHANGE_WINDOW: Duration = Duration::from_millis(50);
 const MIN_RETRY: Duration = Duration::from_millis(50);
 
 /// Starts following `live` for `session`.
-pub(crate) fn watch(session: Weak<EngineSession>, live: &Live, keepalive: Duration) {
+pub(crate) fn watch(session: Weak<EngineSession>, live: &EngineSocket, keepalive: Duration) {
     let mut events = live.connection.handle_events();
     let connection = live.connection.clone();
     tokio::spawn(async move {
@@ -78,7 +78,7 @@ async fn reconnect(session: Weak<EngineSession>) {
         if !strong.wants_socket() {
             return;
         }
-        match strong.ensure_live().await {
+        match strong.ensure_socket().await {
             Ok(()) => {
                 strong.announce_everything().await;
                 return;

@@ -616,7 +616,10 @@ async fn closing_the_sockets_at_shutdown_keeps_the_qlik_sessions() {
     assert_eq!(f.proxy_sessions("alice").await, 1, "the Qlik session stays");
     drop(hub);
     let restarted = f.hub(60).await;
-    let session = restarted.session("CORP", "alice", &attributes()).await.unwrap();
+    let session = restarted
+        .session("CORP", "alice", &attributes())
+        .await
+        .unwrap();
     assert_eq!(total(&session.layout("total").await.unwrap()), emea);
     assert_eq!(restarted.metrics().reattaches, 1);
     assert_eq!(f.sim.stats().tickets_issued, 1);

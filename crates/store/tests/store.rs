@@ -178,7 +178,6 @@ async fn a_session_end_is_read_without_counting_as_a_use() {
     );
 }
 
-
 #[tokio::test]
 async fn expired_sessions_are_swept() {
     let dir = tempfile::tempdir().unwrap();

@@ -164,9 +164,7 @@ pub enum StreamItem {
 
 /// A server-sent event stream read frame by frame.
 pub struct EventStream {
-    body: std::pin::Pin<
-        Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>,
-    >,
+    body: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     buffer: String,
 }
 

@@ -1,4 +1,4 @@
-//! A live engine socket with the app open and the dashboard's objects fetched.
+//! An engine socket with the app open and the dashboard's objects fetched.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -20,7 +20,7 @@ use store::FieldSelection;
 pub(crate) const SELECTIONS_ID: &str = "hub-current-selections";
 
 /// One socket's view of the engine session.
-pub(crate) struct Live {
+pub(crate) struct EngineSocket {
     pub connection: Connection,
     pub doc: Doc,
     pub objects: HashMap<String, GenericObject>,
@@ -33,7 +33,7 @@ pub(crate) struct Live {
     events: Mutex<broadcast::Receiver<HandleEvent>>,
 }
 
-impl Live {
+impl EngineSocket {
     /// The dashboard objects the engine listed as changed since the last
     /// look (everything, when the list overflowed).
     pub(crate) fn take_changes(&self) -> Dirty {
@@ -70,7 +70,7 @@ pub(crate) async fn connect(
     config: &HubConfig,
     cookie: &SessionCookie,
     selections: &[FieldSelection],
-) -> Result<(Live, SessionState)> {
+) -> Result<(EngineSocket, SessionState)> {
     let url = EngineUrl::new(&config.engine_base, &config.virtual_proxy, &config.app_id)
         .ttl(config.ttl_seconds);
     let mut options = ConnectOptions::new(url).cookie(cookie.clone());
@@ -120,7 +120,7 @@ pub(crate) async fn connect(
         .map(|(id, o)| (o.handle(), id.clone()))
         .collect();
     Ok((
-        Live {
+        EngineSocket {
             connection,
             doc,
             objects,
