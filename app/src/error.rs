@@ -91,7 +91,8 @@ impl From<hub::Error> for AppError {
             }
             hub::Error::Store(_) => AppError::StoreUnavailable,
             hub::Error::Qlik(qlik::Error::SessionLimit) => AppError::QlikSessionLimit,
-            hub::Error::Qlik(
+            hub::Error::ProxySessionGone
+            | hub::Error::Qlik(
                 qlik::Error::Transport(_) | qlik::Error::Timeout | qlik::Error::ConnectionLost,
             ) => AppError::QlikUnavailable,
             hub::Error::Qlik(_) => AppError::QlikRefused,

@@ -12,6 +12,10 @@ pub enum Error {
     /// The user has no Qlik session and none may be created here (not logged in).
     #[error("no Qlik session for this user: log in again")]
     NotLoggedIn,
+    /// The stored Qlik session is gone and this path may not start another
+    /// (the hub's own reconnects after a drop).
+    #[error("the Qlik session is gone; a request of the user must start a new one")]
+    ProxySessionGone,
     /// The dashboard asked for an object the hub does not hold.
     #[error("unknown dashboard object {0:?}")]
     UnknownObject(String),
@@ -34,6 +38,9 @@ impl Error {
                 qlik::Error::Transport(_) | qlik::Error::Timeout | qlik::Error::ConnectionLost,
             ) => "Qlik Sense cannot be reached right now. Try again in a moment.",
             Error::Qlik(_) => "Qlik Sense refused the request. Try again, or contact support.",
+            Error::ProxySessionGone => {
+                "Qlik Sense cannot be reached right now. Try again in a moment."
+            }
             Error::Store(_) => "The server cannot reach its session store. Try again later.",
             Error::NotLoggedIn => "Your session has ended. Please log in again.",
             Error::UnknownObject(_) => "This part of the dashboard does not exist.",

@@ -152,15 +152,17 @@ impl Hub {
         self.lock().values().filter(|s| s.has_socket()).count()
     }
 
-    /// Closes the sockets of sessions unused for longer than the idle time.
-    /// Nobody is logged out: their Qlik sessions stay reattachable, and a
+    /// Closes the sockets of sessions unused for longer than the idle time
+    /// and with no open event stream (a tab's stream needs the engine's change
+    /// lists, e.g. of selections made through another instance; it ends with
+    /// its browser session). Nobody is logged out: their Qlik sessions stay reattachable, and a
     /// request (even one racing the eviction) opens a socket again.
     async fn evict_idle(&self) {
         let idle = self.shared.config.idle_eviction;
         let idle_sessions: Vec<Arc<EngineSession>> = self
             .lock()
             .values()
-            .filter(|s| s.has_socket() && s.idle_for() > idle)
+            .filter(|s| s.has_socket() && !s.has_listeners() && s.idle_for() > idle)
             .cloned()
             .collect();
         for session in idle_sessions {

@@ -84,6 +84,15 @@ impl std::fmt::Debug for EngineSession {
     }
 }
 
+/// Whether opening a socket may start a new Qlik proxy session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    /// A request of a logged-in browser: a new proxy session if needed.
+    MayStartNew,
+    /// The watcher after a drop: only the Qlik session the store names.
+    ReattachOnly,
+}
+
 /// Calls that fail this way are retried once on a fresh socket.
 fn socket_lost(error: &Error) -> bool {
     matches!(
@@ -392,12 +401,20 @@ impl EngineSession {
         F: Fn(&EngineSocket) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
+        self.with_socket_as(Opening::MayStartNew, op).await
+    }
+
+    async fn with_socket_as<T, F, Fut>(&self, opening: Opening, op: F) -> Result<T>
+    where
+        F: Fn(&EngineSocket) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
         for attempt in 0..2 {
             let mut guard = self.socket.lock().await;
             if guard.as_ref().is_none_or(|l| l.connection.is_closed()) {
                 *guard = None;
                 self.socket_up.store(false, Ordering::Release);
-                let live = self.open_socket().await?;
+                let live = self.open_socket(opening).await?;
                 self.socket_up.store(true, Ordering::Release);
                 *guard = Some(live);
             }
@@ -426,15 +443,25 @@ impl EngineSession {
         self.with_socket(|_| async { Ok(()) }).await
     }
 
+    /// Reattaches a socket to the Qlik session the store names, for the
+    /// watcher after a drop. Never starts a new Qlik session: only a request
+    /// of a logged-in browser may (so nothing re-opens Qlik for a user who
+    /// logged out, on this instance or another).
+    pub(crate) async fn reattach(&self) -> Result<()> {
+        self.with_socket_as(Opening::ReattachOnly, |_| async { Ok(()) })
+            .await
+    }
+
     /// Opens a socket, unless the last attempt failed too recently (then its
     /// error, without trying: one attempt per backoff window, whatever the
     /// number of requests or reconnecting tabs).
-    async fn open_socket(&self) -> Result<EngineSocket> {
+    async fn open_socket(&self, opening: Opening) -> Result<EngineSocket> {
         if self.phase() == Phase::Ended {
             return Err(Error::NotLoggedIn);
         }
         lock(&self.retry).gate(Instant::now())?;
-        match self.connect().await {
+        match self.connect(opening).await {
+            Err(Error::ProxySessionGone) => Err(Error::ProxySessionGone),
             Ok(live) => {
                 lock(&self.retry).succeeded();
                 // Parked → open; an end that raced us wins.
@@ -466,7 +493,7 @@ impl EngineSession {
     /// Reattaches with the stored cookie; if the proxy has forgotten it (or
     /// there is none, or it no longer unseals), one new proxy session. We
     /// hold the socket lock: single flight.
-    async fn connect(&self) -> Result<EngineSocket> {
+    async fn connect(&self, opening: Opening) -> Result<EngineSocket> {
         let store = &self.shared.store;
         let selections = match store.selections(&self.key).await {
             Err(store::Error::Corrupt(reason)) => {
@@ -487,8 +514,9 @@ impl EngineSession {
             }
             None => None,
         };
-        let (live, state, fresh) = match outcome {
-            Some((live, state)) => (live, state, false),
+        let (socket, state, fresh) = match outcome {
+            Some((socket, state)) => (socket, state, false),
+            None if opening == Opening::ReattachOnly => return Err(Error::ProxySessionGone),
             None => {
                 let cookie = self.new_proxy_session().await?;
                 let (live, state) =
@@ -504,7 +532,7 @@ impl EngineSession {
             _ => {}
         }
         tracing::info!(user = %self.key.user_id, ?state, "engine socket open");
-        Ok(live)
+        Ok(socket)
     }
 
     /// The stored proxy-session cookie. One that no longer unseals (the
@@ -624,6 +652,11 @@ impl EngineSession {
     /// The watcher replaces a lost socket only while this holds.
     pub(crate) fn wants_socket(&self) -> bool {
         self.phase() == Phase::Open
+    }
+
+    /// Tabs are listening for this session's changes (open event streams).
+    pub(crate) fn has_listeners(&self) -> bool {
+        self.changes.receiver_count() > 0
     }
 
     /// A socket is held now.

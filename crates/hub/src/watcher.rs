@@ -10,6 +10,7 @@ use qlik::qix::HandleEvent;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
 
+use crate::error::Error;
 use crate::session::EngineSession;
 use crate::socket::EngineSocket;
 
@@ -65,8 +66,8 @@ async fn gather(events: &mut broadcast::Receiver<HandleEvent>, until: Instant) -
     }
 }
 
-/// The socket is gone: open a new one unless it was closed on purpose, then
-/// tell every tab (changes may have happened meanwhile).
+/// The socket is gone: reattach unless it was closed on purpose, then tell
+/// every tab (changes may have happened meanwhile).
 async fn reconnect(session: Weak<EngineSession>) {
     if let Some(strong) = session.upgrade() {
         strong.forget_closed_socket().await;
@@ -78,9 +79,15 @@ async fn reconnect(session: Weak<EngineSession>) {
         if !strong.wants_socket() {
             return;
         }
-        match strong.ensure_socket().await {
+        match strong.reattach().await {
             Ok(()) => {
                 strong.announce_everything().await;
+                return;
+            }
+            Err(Error::ProxySessionGone | Error::NotLoggedIn) => {
+                // Qlik ended the session (logout elsewhere, timeout): the next
+                // request of a logged-in browser starts a new one.
+                strong.park().await;
                 return;
             }
             Err(error) => {

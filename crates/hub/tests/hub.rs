@@ -412,6 +412,11 @@ async fn an_idle_socket_is_closed_but_nobody_is_logged_out() {
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     assert!(served > 3);
+    // An open stream (a tab listening) keeps the socket: it needs the
+    // engine's change lists.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(hub.metrics().held_sessions, 1, "kept while a tab listens");
+    drop(tab);
     // Left alone, the socket is closed …
     tokio::time::timeout(Duration::from_secs(3), async {
         while hub.metrics().held_sessions > 0 {
@@ -425,13 +430,40 @@ async fn an_idle_socket_is_closed_but_nobody_is_logged_out() {
     assert_eq!(total(&session.layout("total").await.unwrap()), emea);
     assert_eq!(f.proxy_sessions("alice").await, 1);
     assert_eq!(f.sim.stats().tickets_issued, 1, "no new ticket");
-    // The tabs' stream survives the eviction.
+    // A tab that subscribes after the eviction hears the next change.
+    let mut tab = session.subscribe();
     let regions = session.layout("regions").await.unwrap();
     session
         .select_list_values("regions", &[elem(&regions, "APAC")], true)
         .await
         .unwrap();
     assert!(tab.recv().await.is_ok());
+}
+
+#[tokio::test]
+async fn a_qlik_session_ended_elsewhere_is_not_restarted_in_the_background() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    hub.session("CORP", "alice", &attributes()).await.unwrap();
+    // Logged out through another instance (or timed out at Qlik): QPS deletes
+    // the proxy session, which closes our socket.
+    let id = f
+        .qps()
+        .user_sessions(&UserRef::new("CORP", "alice"))
+        .await
+        .unwrap()[0]
+        .session_id
+        .clone();
+    f.qps().delete_session(&id).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let stats = f.sim.stats();
+    assert_eq!(stats.tickets_issued, 1, "no ticket without a request");
+    assert_eq!(stats.sessions_alive, 0);
+    assert_eq!(hub.metrics().held_sessions, 0);
+    // A request of a logged-in browser starts a new one.
+    hub.session("CORP", "alice", &attributes()).await.unwrap();
+    assert_eq!(f.sim.stats().tickets_issued, 2);
+    assert_eq!(f.proxy_sessions("alice").await, 1);
 }
 
 #[tokio::test]
