@@ -401,7 +401,7 @@ async fn an_idle_socket_is_closed_but_nobody_is_logged_out() {
     let hub = Hub::new(config, f.store().await);
     let (_, emea) = select_emea(&hub, "alice").await;
     let session = hub.session("CORP", "alice", &attributes()).await.unwrap();
-    let mut tab = session.subscribe();
+    let tab = session.subscribe();
     // Requests keep coming while the sweeper runs: every one is served.
     let mut served = 0;
     let until = tokio::time::Instant::now() + Duration::from_millis(1200);
