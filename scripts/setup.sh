@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
-APT_PACKAGES=(chromium slapd ldap-utils nodejs npm)
+APT_PACKAGES=(chromium slapd ldap-utils postgresql nodejs npm)
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 

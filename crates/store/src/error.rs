@@ -6,6 +6,12 @@ pub enum Error {
     /// The database could not be opened, read or written.
     #[error("session store: {0}")]
     Database(#[from] sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("session store schema: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The store URL names no supported database.
+    #[error("session store URL: {0}")]
+    Url(String),
     /// The database file's permissions could not be set.
     #[error("session store file {0}")]
     File(String),

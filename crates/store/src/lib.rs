@@ -1,13 +1,21 @@
-//! The persistent store of qlik-mashup (SQLite through sqlx): browser sessions
+//! The persistent store of qlik-mashup (through sqlx: SQLite for one
+//! instance, PostgreSQL for several, one API and one schema history per
+//! backend via `sqlx::migrate!`): browser sessions
 //! and, per user and app, the Qlik proxy session cookie (sealed with a key from
 //! the configuration) and the user's last selections. A server restart
 //! therefore logs nobody out and reattaches instead of asking for a ticket.
 
+mod backend;
+mod coordination;
 mod error;
 mod sealing;
 mod sessions;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
+pub use backend::Backend;
+pub use coordination::{LoggedOut, UserLock};
 pub use error::{Error, Result};
 pub use sealing::SealingKey;
 pub use sessions::{BrowserSession, SessionToken, SessionUser};

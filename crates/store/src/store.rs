@@ -1,46 +1,16 @@
 //! The SQLite store.
 
 use std::path::Path;
-use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use sqlx::AnyPool;
 use sqlx::Row;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+use crate::backend::{self, Backend};
 use crate::error::{Error, Result};
 use crate::sealing::SealingKey;
 use crate::sessions::{BrowserSession, SessionToken, SessionUser};
-
-const SCHEMA: &[&str] = &[
-    "CREATE TABLE IF NOT EXISTS browser_sessions (
-        token_hash BLOB PRIMARY KEY,
-        user_directory TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        display_name TEXT NOT NULL,
-        attributes TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        last_seen INTEGER NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS browser_sessions_user
-        ON browser_sessions (user_directory, user_id)",
-    "CREATE TABLE IF NOT EXISTS qlik_sessions (
-        user_directory TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        app_id TEXT NOT NULL,
-        cookie_name TEXT,
-        cookie_sealed BLOB,
-        selections TEXT NOT NULL DEFAULT '[]',
-        updated_at INTEGER NOT NULL,
-        PRIMARY KEY (user_directory, user_id, app_id))",
-    "CREATE TABLE IF NOT EXISTS health (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        checked_at INTEGER NOT NULL)",
-];
-
-/// Mode of the database file; SQLite gives its `-wal` and `-shm` files the
-/// database file's mode.
-#[cfg(unix)]
-const PRIVATE_MODE: u32 = 0o600;
 
 /// Which engine session: (user directory, user id, app id).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -87,11 +57,13 @@ pub struct FieldSelection {
     pub values: Vec<String>,
 }
 
-/// The persistent store. Cheap to clone.
+/// The persistent store: SQLite for one instance, PostgreSQL for several.
+/// Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
     key: SealingKey,
+    backend: Backend,
 }
 
 fn now() -> i64 {
@@ -106,77 +78,33 @@ fn secs(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
 }
 
-/// Creates the database file with owner-only permissions, or narrows those
-/// of an existing one and of its `-wal`/`-shm` files.
-fn make_private(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        let io = |e: std::io::Error| Error::File(format!("{}: {e}", path.display()));
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(PRIVATE_MODE)
-            .open(path)
-            .map_err(io)?;
-        let mut files = vec![path.to_path_buf()];
-        for suffix in ["-wal", "-shm"] {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            files.push(name.into());
-        }
-        for file in files.iter().filter(|f| f.exists()) {
-            std::fs::set_permissions(file, std::fs::Permissions::from_mode(PRIVATE_MODE))
-                .map_err(io)?;
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
-}
-
-/// Drops the `csrf_token` column that earlier versions stored but never used.
-async fn drop_unused_columns(pool: &SqlitePool) -> Result<()> {
-    let columns = sqlx::query("SELECT name FROM pragma_table_info('browser_sessions')")
-        .fetch_all(pool)
-        .await?;
-    if columns
-        .iter()
-        .any(|row| row.get::<String, _>("name") == "csrf_token")
-    {
-        sqlx::query("ALTER TABLE browser_sessions DROP COLUMN csrf_token")
-            .execute(pool)
-            .await?;
-    }
-    Ok(())
-}
-
 impl Store {
-    /// Opens (creating if needed) the database at `path`. The file (and so
-    /// its `-wal` and `-shm` files) is readable by the owner only.
+    /// Opens the store at `url`: `sqlite://PATH` (created if missing, owner
+    /// only) or `postgres://…`; the schema is brought up to date.
+    pub async fn connect(url: &str, key: SealingKey) -> Result<Self> {
+        let (pool, backend) = backend::connect(url).await?;
+        Ok(Self { pool, key, backend })
+    }
+
+    /// Opens (creating if needed) the SQLite database at `path`. The file (and
+    /// so its `-wal` and `-shm` files) is readable by the owner only.
     pub async fn open(path: &Path, key: SealingKey) -> Result<Self> {
-        make_private(path)?;
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        for statement in SCHEMA {
-            sqlx::query(statement).execute(&pool).await?;
-        }
-        drop_unused_columns(&pool).await?;
-        Ok(Self { pool, key })
+        Self::connect(&backend::sqlite_url(path), key).await
+    }
+
+    /// Which database this store is on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     /// Writes to the database (a one-row table): fails when the store is not writable.
     pub async fn check_writable(&self) -> Result<()> {
         sqlx::query(
-            "INSERT INTO health (id, checked_at) VALUES (1, ?)
+            "INSERT INTO health (id, checked_at) VALUES (1, $1)
              ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
         )
         .bind(now())
@@ -194,7 +122,7 @@ impl Store {
     ) -> Result<u64> {
         let now = now();
         let done =
-            sqlx::query("DELETE FROM browser_sessions WHERE last_seen < ? OR created_at < ?")
+            sqlx::query("DELETE FROM browser_sessions WHERE last_seen < $1 OR created_at < $2")
                 .bind(now.saturating_sub(secs(idle)))
                 .bind(now.saturating_sub(secs(absolute)))
                 .execute(&self.pool)
@@ -210,7 +138,7 @@ impl Store {
         let now = now();
         sqlx::query(
             "INSERT INTO browser_sessions (token_hash, user_directory, user_id, display_name,
-                attributes, created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                attributes, created_at, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(token.digest())
         .bind(&user.directory)
@@ -235,7 +163,7 @@ impl Store {
         let digest = token.digest();
         let row = sqlx::query(
             "SELECT user_directory, user_id, display_name, attributes,
-                    created_at, last_seen FROM browser_sessions WHERE token_hash = ?",
+                    created_at, last_seen FROM browser_sessions WHERE token_hash = $1",
         )
         .bind(&digest)
         .fetch_optional(&self.pool)
@@ -249,7 +177,7 @@ impl Store {
             return Ok(None);
         }
         if now != last_seen {
-            sqlx::query("UPDATE browser_sessions SET last_seen = ? WHERE token_hash = ?")
+            sqlx::query("UPDATE browser_sessions SET last_seen = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(&digest)
                 .execute(&self.pool)
@@ -279,7 +207,7 @@ impl Store {
         absolute: Duration,
     ) -> Result<Option<i64>> {
         let row =
-            sqlx::query("SELECT created_at, last_seen FROM browser_sessions WHERE token_hash = ?")
+            sqlx::query("SELECT created_at, last_seen FROM browser_sessions WHERE token_hash = $1")
                 .bind(token.digest())
                 .fetch_optional(&self.pool)
                 .await?;
@@ -294,7 +222,7 @@ impl Store {
 
     /// Ends one browser session.
     pub async fn delete_browser_session(&self, token: &SessionToken) -> Result<()> {
-        sqlx::query("DELETE FROM browser_sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM browser_sessions WHERE token_hash = $1")
             .bind(token.digest())
             .execute(&self.pool)
             .await?;
@@ -308,7 +236,7 @@ impl Store {
         user_id: &str,
     ) -> Result<u64> {
         let done =
-            sqlx::query("DELETE FROM browser_sessions WHERE user_directory = ? AND user_id = ?")
+            sqlx::query("DELETE FROM browser_sessions WHERE user_directory = $1 AND user_id = $2")
                 .bind(directory)
                 .bind(user_id)
                 .execute(&self.pool)
@@ -321,7 +249,7 @@ impl Store {
         let sealed = self.key.seal(cookie.value.as_bytes(), &key.context());
         sqlx::query(
             "INSERT INTO qlik_sessions (user_directory, user_id, app_id, cookie_name,
-                cookie_sealed, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                cookie_sealed, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (user_directory, user_id, app_id) DO UPDATE SET
                 cookie_name = excluded.cookie_name, cookie_sealed = excluded.cookie_sealed,
                 updated_at = excluded.updated_at",
@@ -341,7 +269,7 @@ impl Store {
     pub async fn qlik_cookie(&self, key: &EngineKey) -> Result<Option<QlikCookie>> {
         let row = sqlx::query(
             "SELECT cookie_name, cookie_sealed FROM qlik_sessions
-             WHERE user_directory = ? AND user_id = ? AND app_id = ?",
+             WHERE user_directory = $1 AND user_id = $2 AND app_id = $3",
         )
         .bind(&key.directory)
         .bind(&key.user_id)
@@ -369,7 +297,7 @@ impl Store {
         let json = serde_json::to_string(selections).map_err(|e| Error::Corrupt(e.to_string()))?;
         sqlx::query(
             "INSERT INTO qlik_sessions (user_directory, user_id, app_id, selections, updated_at)
-             VALUES (?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (user_directory, user_id, app_id) DO UPDATE SET
                 selections = excluded.selections, updated_at = excluded.updated_at",
         )
@@ -387,7 +315,7 @@ impl Store {
     pub async fn selections(&self, key: &EngineKey) -> Result<Vec<FieldSelection>> {
         let row = sqlx::query(
             "SELECT selections FROM qlik_sessions
-             WHERE user_directory = ? AND user_id = ? AND app_id = ?",
+             WHERE user_directory = $1 AND user_id = $2 AND app_id = $3",
         )
         .bind(&key.directory)
         .bind(&key.user_id)
@@ -404,7 +332,7 @@ impl Store {
     /// Forgets the user's Qlik session: cookie and selections (at logout).
     pub async fn forget_qlik_session(&self, key: &EngineKey) -> Result<()> {
         sqlx::query(
-            "DELETE FROM qlik_sessions WHERE user_directory = ? AND user_id = ? AND app_id = ?",
+            "DELETE FROM qlik_sessions WHERE user_directory = $1 AND user_id = $2 AND app_id = $3",
         )
         .bind(&key.directory)
         .bind(&key.user_id)

@@ -1,8 +1,9 @@
-//! The store against a real SQLite file.
+//! What only the SQLite backend has: a file on disk (the shared behaviour of
+//! both backends is in `backends.rs`).
 
 use std::time::Duration;
 
-use store::{EngineKey, FieldSelection, QlikCookie, SealingKey, SessionToken, SessionUser, Store};
+use store::{EngineKey, FieldSelection, QlikCookie, SealingKey, SessionUser, Store};
 
 fn user() -> SessionUser {
     SessionUser {
@@ -24,7 +25,7 @@ fn key() -> EngineKey {
 const HOUR: Duration = Duration::from_secs(3600);
 
 #[tokio::test]
-async fn sessions_and_cookies_survive_a_reopen() {
+async fn secrets_are_not_in_the_file_in_clear() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.sqlite");
     let sealing = SealingKey::generate_base64();
@@ -88,147 +89,6 @@ async fn sessions_and_cookies_survive_a_reopen() {
     .await
     .unwrap();
     assert!(wrong.qlik_cookie(&key()).await.is_err());
-}
-
-#[tokio::test]
-async fn unknown_expired_and_deleted_sessions_are_gone() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(
-        &dir.path().join("s.sqlite"),
-        SealingKey::from_base64(&SealingKey::generate_base64()).unwrap(),
-    )
-    .await
-    .unwrap();
-    assert!(
-        store
-            .browser_session(&SessionToken::generate(), HOUR, HOUR)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    let token = store.create_browser_session(&user()).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert!(
-        store
-            .browser_session(&token, Duration::ZERO, HOUR)
-            .await
-            .unwrap()
-            .is_none(),
-        "idle timeout"
-    );
-    let token = store.create_browser_session(&user()).await.unwrap();
-    store
-        .delete_user_browser_sessions("CORP", "alice")
-        .await
-        .unwrap();
-    assert!(
-        store
-            .browser_session(&token, HOUR, HOUR)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    store.forget_qlik_session(&key()).await.unwrap();
-    assert!(store.qlik_cookie(&key()).await.unwrap().is_none());
-}
-
-#[tokio::test]
-async fn a_session_end_is_read_without_counting_as_a_use() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(
-        &dir.path().join("store.sqlite"),
-        SealingKey::from_base64(&SealingKey::generate_base64()).unwrap(),
-    )
-    .await
-    .unwrap();
-    let token = store.create_browser_session(&user()).await.unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let idle = Duration::from_secs(60);
-    let end = store
-        .browser_session_end(&token, idle, HOUR)
-        .await
-        .unwrap()
-        .expect("a live session");
-    assert!(
-        (now + 60..=now + 62).contains(&end),
-        "idle ends first: {end}"
-    );
-    let end = store
-        .browser_session_end(&token, HOUR, Duration::from_secs(10))
-        .await
-        .unwrap()
-        .unwrap();
-    assert!((now + 10..=now + 12).contains(&end), "absolute ends first");
-    // Past both timeouts: ended, and (unlike a use) the row is still there.
-    assert_eq!(
-        store
-            .browser_session_end(&token, Duration::ZERO, Duration::ZERO)
-            .await
-            .unwrap()
-            .filter(|end| *end > now + 1),
-        None
-    );
-    store.delete_browser_session(&token).await.unwrap();
-    assert_eq!(
-        store.browser_session_end(&token, HOUR, HOUR).await.unwrap(),
-        None
-    );
-}
-
-#[tokio::test]
-async fn expired_sessions_are_swept() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(
-        &dir.path().join("store.sqlite"),
-        SealingKey::from_base64(&SealingKey::generate_base64()).unwrap(),
-    )
-    .await
-    .unwrap();
-    let old = store.create_browser_session(&user()).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(2_100)).await;
-    let fresh = store.create_browser_session(&user()).await.unwrap();
-    assert_eq!(
-        store
-            .delete_expired_browser_sessions(HOUR, HOUR)
-            .await
-            .unwrap(),
-        0,
-        "nothing is past an hour"
-    );
-    let second = Duration::from_secs(1);
-    assert_eq!(
-        store
-            .delete_expired_browser_sessions(second, HOUR)
-            .await
-            .unwrap(),
-        1,
-        "only the session unused for two seconds is past a one-second idle timeout"
-    );
-    assert!(
-        store
-            .browser_session(&old, HOUR, HOUR)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        store
-            .browser_session(&fresh, HOUR, HOUR)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert_eq!(
-        store
-            .delete_expired_browser_sessions(HOUR, Duration::ZERO)
-            .await
-            .unwrap(),
-        0,
-        "created this second: not past even a zero absolute timeout"
-    );
 }
 
 #[cfg(unix)]

@@ -1,0 +1,128 @@
+//! What several instances on one PostgreSQL coordinate through it: a lock
+//! per user held while a Qlik session is made (so two instances racing make
+//! one), and logout notices (so every instance ends the user's streams).
+//! On SQLite (one instance) the lock is the hub's own single flight and
+//! notices stay in the process.
+
+use futures_util::Stream;
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+use sqlx::Any;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::PgListener;
+
+use crate::backend::Backend;
+use crate::error::Result;
+use crate::store::{EngineKey, Store};
+
+/// The PostgreSQL channel of logout notices.
+const LOGOUT_CHANNEL: &str = "mashup_logout";
+
+/// A user's lock (PostgreSQL advisory lock); released by [`UserLock::release`],
+/// or with its connection if the holder dies.
+#[must_use = "release the lock when done"]
+pub struct UserLock {
+    held: Option<(PoolConnection<Any>, i64)>,
+}
+
+impl UserLock {
+    /// Releases the lock.
+    pub async fn release(mut self) -> Result<()> {
+        if let Some((mut connection, id)) = self.held.take() {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(id)
+                .execute(&mut *connection)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for UserLock {
+    fn drop(&mut self) {
+        // Not released (a failure on the way): the connection is closed
+        // instead of returned, which releases the lock.
+        if let Some((connection, _)) = self.held.take() {
+            drop(connection.detach());
+        }
+    }
+}
+
+/// A 64-bit advisory-lock id for `key`.
+fn lock_id(key: &EngineKey) -> i64 {
+    let digest = Sha256::digest(format!("qlik-mashup\0{}\0{}", key.directory, key.user_id));
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(bytes)
+}
+
+/// A user a logout notice is about: (user directory, user id).
+pub type LoggedOut = (String, String);
+
+impl Store {
+    /// Waits for and takes the lock of `key`'s user, across every instance
+    /// on this database (a no-op on SQLite).
+    pub async fn lock_user(&self, key: &EngineKey) -> Result<UserLock> {
+        if self.backend() != Backend::Postgres {
+            return Ok(UserLock { held: None });
+        }
+        let id = lock_id(key);
+        let mut connection = self.pool().acquire().await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(id)
+            .execute(&mut *connection)
+            .await?;
+        Ok(UserLock {
+            held: Some((connection, id)),
+        })
+    }
+
+    /// Tells every instance that the user logged out (a no-op on SQLite).
+    pub async fn notify_logout(&self, directory: &str, user_id: &str) -> Result<()> {
+        if self.backend() == Backend::Postgres {
+            let payload = serde_json::to_string(&(directory, user_id))
+                .map_err(|e| crate::Error::Corrupt(e.to_string()))?;
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(LOGOUT_CHANNEL)
+                .bind(payload)
+                .execute(self.pool())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Logout notices from every instance (including this one), or `None` on
+    /// SQLite. `url` is the store's PostgreSQL URL.
+    pub async fn logout_notices(
+        &self,
+        url: &str,
+    ) -> Result<Option<impl Stream<Item = LoggedOut> + Send + use<>>> {
+        if self.backend() != Backend::Postgres {
+            return Ok(None);
+        }
+        let mut listener = PgListener::connect(url).await?;
+        listener.listen(LOGOUT_CHANNEL).await?;
+        Ok(Some(listener.into_stream().filter_map(
+            |notice| async move {
+                let notice = notice.ok()?;
+                serde_json::from_str::<LoggedOut>(notice.payload()).ok()
+            },
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_ids_differ_per_user_not_per_app() {
+        let key = |user: &str, app: &str| EngineKey {
+            directory: "CORP".into(),
+            user_id: user.into(),
+            app_id: app.into(),
+        };
+        assert_eq!(lock_id(&key("alice", "a")), lock_id(&key("alice", "b")));
+        assert_ne!(lock_id(&key("alice", "a")), lock_id(&key("bob", "a")));
+    }
+}
