@@ -24,6 +24,7 @@ if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     say "missing Debian packages: ${missing[*]}. Run as root:"
     echo "  echo 'slapd slapd/no_configuration boolean true' | debconf-set-selections"
+    echo "  echo 'create_main_cluster = false' >> /etc/postgresql-common/createcluster.conf"
     echo "  apt-get update && $line"
     exit 1
   fi
@@ -32,6 +33,11 @@ if ((${#missing[@]})); then
   # starting a system-wide one.
   echo 'slapd slapd/no_configuration boolean true' | debconf-set-selections
   mkdir -p /etc/ldap && touch /etc/ldap/noslapd
+  # Likewise PostgreSQL: the tests run their own throwaway servers; the
+  # package must not create (and start) a cluster of its own.
+  mkdir -p /etc/postgresql-common
+  grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf ||
+    echo 'create_main_cluster = false' >>/etc/postgresql-common/createcluster.conf
   apt-get update -qq
   eval "$line"
 fi
