@@ -38,7 +38,7 @@ pub async fn login(
     }
 
     // Admitted before the directory is asked, so parallel attempts count.
-    let attempt = match ctx.throttle.begin(&username, address) {
+    let attempt = match ctx.throttle.begin(&username, address).await {
         Ok(attempt) => attempt,
         Err(throttled) => {
             let seconds = throttled.retry_after.as_secs();
@@ -57,13 +57,13 @@ pub async fn login(
 
     let identity = match ctx.authenticator.authenticate(&username, &password).await {
         Ok(identity) => {
-            attempt.succeeded();
+            attempt.succeeded().await;
             identity
         }
         Err(error) => {
             let (outcome, code) = match error {
                 AuthError::InvalidCredentials => {
-                    attempt.failed();
+                    attempt.failed().await;
                     ("rejected", LoginError::Invalid)
                 }
                 AuthError::Unavailable => {

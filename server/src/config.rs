@@ -185,6 +185,9 @@ pub struct MetricsConfig {
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SessionConfig {
+    /// The shared store of several instances, `postgres://…`; empty: the
+    /// SQLite file `store_path` (one instance). `sqlite://PATH` also works.
+    pub store_url: String,
     /// SQLite file holding browser sessions and sealed Qlik cookies.
     pub store_path: PathBuf,
     /// Base64 of 32 random bytes sealing Qlik cookies at rest. When empty, a
@@ -206,6 +209,7 @@ pub struct SessionConfig {
 impl Default for SessionConfig {
     fn default() -> Self {
         Self {
+            store_url: String::new(),
             store_path: PathBuf::from("data/mashup.sqlite"),
             key: String::new(),
             key_file: PathBuf::from("data/store.key"),
@@ -216,10 +220,32 @@ impl Default for SessionConfig {
     }
 }
 
+impl SessionConfig {
+    /// The store is PostgreSQL (shared by several instances).
+    pub fn is_postgres(&self) -> bool {
+        self.store_url.starts_with("postgres://") || self.store_url.starts_with("postgresql://")
+    }
+
+    /// The store's URL: `store_url`, or the SQLite file `store_path`.
+    pub fn url(&self) -> String {
+        if self.store_url.is_empty() {
+            format!("sqlite://{}", self.store_path.display())
+        } else {
+            self.store_url.clone()
+        }
+    }
+}
+
 /// The key is a secret: never in `Debug` output (nor the logs).
 impl std::fmt::Debug for SessionConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A PostgreSQL URL may carry a password: only its scheme is shown.
+        let store_url = self
+            .store_url
+            .split_once("://")
+            .map_or("", |(scheme, _)| scheme);
         f.debug_struct("SessionConfig")
+            .field("store_url", &store_url)
             .field("store_path", &self.store_path)
             .field(
                 "key",
@@ -358,6 +384,20 @@ impl Config {
             return invalid(
                 "session.secure_cookie",
                 "a Secure cookie is never sent back over the http public_url",
+            );
+        }
+        if self.session.is_postgres() && self.session.key.is_empty() {
+            return invalid(
+                "session.key",
+                "must be set with a PostgreSQL store: every instance must open the Qlik \
+                 cookies another sealed (a generated key file is one instance's own)",
+            );
+        }
+        let url = &self.session.store_url;
+        if !url.is_empty() && !url.starts_with("sqlite://") && !self.session.is_postgres() {
+            return invalid(
+                "session.store_url",
+                "must be postgres://… (several instances) or sqlite://PATH (one)",
             );
         }
         if let Some(metrics) = self.metrics.listen

@@ -5,21 +5,24 @@ use std::sync::Arc;
 
 use app::notice::{DemoLogin, SiteNotice};
 use app::server::{AppContext, SessionSettings, Streams};
-use auth::{AuthError, Authenticator, BoxFuture, Identity, Throttle};
+use auth::{AuthError, Authenticator, BoxFuture, Identity, LoginThrottle, Throttle};
 use directory::{DemoSeed, Directory, DirectoryError, EmbeddedDirectory};
 use store::{SealingKey, Store};
 
 use crate::config::{Config, SessionConfig, SessionSourceConfig};
 use crate::error::ServerError;
 
-/// Opens the persistent store.
+/// Opens the persistent store: PostgreSQL when `session.store_url` names
+/// it, else the SQLite file.
 pub async fn store(config: &Config) -> Result<Store, ServerError> {
     let session = &config.session;
     let key = sealing_key(session)?;
-    if let Some(dir) = session.store_path.parent() {
+    if session.store_url.is_empty()
+        && let Some(dir) = session.store_path.parent()
+    {
         create_dir(dir)?;
     }
-    Store::open(&session.store_path, key)
+    Store::connect(&session.url(), key)
         .await
         .map_err(|e| ServerError::Store(e.to_string()))
 }
@@ -39,12 +42,21 @@ pub fn app_context(
     } else {
         "mashup_session"
     };
+    // Several instances share one PostgreSQL: they count failures together.
+    let throttle = Arc::new(if config.session.is_postgres() {
+        LoginThrottle::Shared {
+            config: config.login.throttle.clone(),
+            store: store.clone(),
+        }
+    } else {
+        LoginThrottle::Local(Throttle::new(config.login.throttle.clone()))
+    });
     AppContext {
         store,
         hub,
         dashboard: Arc::new(config.dashboard.clone()),
         authenticator,
-        throttle: Arc::new(Throttle::new(config.login.throttle.clone())),
+        throttle,
         sessions: SessionSettings {
             cookie_name: cookie_name.into(),
             secure,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use auth::{Authenticator, Throttle};
+use auth::{Authenticator, LoginThrottle};
 use hub::Hub;
 use store::Store;
 
@@ -31,7 +31,7 @@ pub struct AppContext {
     /// Checks passwords (the directory).
     pub authenticator: Arc<dyn Authenticator>,
     /// Failed-login throttle.
-    pub throttle: Arc<Throttle>,
+    pub throttle: Arc<LoginThrottle>,
     /// Cookie and timeout settings.
     pub sessions: SessionSettings,
     /// The Qlik user directory every user belongs to.

@@ -3,7 +3,9 @@
 //! client address may fail before it has to wait ([`Throttle`]).
 
 mod authenticator;
+mod login_throttle;
 mod throttle;
 
 pub use authenticator::{AuthError, Authenticator, BoxFuture, Identity};
+pub use login_throttle::{Attempt, LoginThrottle, SharedAttempt};
 pub use throttle::{Reservation, Throttle, ThrottleConfig, Throttled};

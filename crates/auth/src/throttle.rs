@@ -64,17 +64,18 @@ pub struct Throttled {
     pub retry_after: Duration,
 }
 
+/// The failures of one username or address.
 #[derive(Debug, Clone, Copy)]
-struct Record {
-    failures: u32,
+pub(crate) struct Record {
+    pub failures: u32,
     /// Attempts begun and not yet settled; they count as failures meanwhile.
-    in_flight: u32,
-    blocked_until: Instant,
-    last_failure: Instant,
+    pub in_flight: u32,
+    pub blocked_until: Instant,
+    pub last_failure: Instant,
 }
 
 impl Record {
-    fn new(now: Instant) -> Self {
+    pub(crate) fn new(now: Instant) -> Self {
         Self {
             failures: 0,
             in_flight: 0,
@@ -236,13 +237,18 @@ impl Throttle {
     }
 }
 
-fn normalise(username: &str) -> String {
+pub(crate) fn normalise(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
 /// How long `record` must wait: until its block ends; or, while attempts are
 /// in flight that would use up the free failures if they failed, the first delay.
-fn wait(record: &Record, now: Instant, config: &ThrottleConfig, free: u32) -> Option<Duration> {
+pub(crate) fn wait(
+    record: &Record,
+    now: Instant,
+    config: &ThrottleConfig,
+    free: u32,
+) -> Option<Duration> {
     if record.blocked_until > now {
         // Round up: a client that waits Retry-After seconds gets through.
         let wait = record.blocked_until - now;
@@ -260,7 +266,7 @@ fn forget_quiet<K>(table: &mut HashMap<K, Record>, now: Instant, config: &Thrott
 }
 
 /// Counts a failure; past the free ones, blocks for a doubling delay.
-fn fail(record: &mut Record, now: Instant, config: &ThrottleConfig, free_failures: u32) {
+pub(crate) fn fail(record: &mut Record, now: Instant, config: &ThrottleConfig, free_failures: u32) {
     record.failures += 1;
     record.last_failure = now;
     if let Some(over) = record.failures.checked_sub(free_failures + 1) {

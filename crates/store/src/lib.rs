@@ -13,6 +13,7 @@ mod sessions;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod throttle;
 
 pub use backend::Backend;
 pub use coordination::{LoggedOut, UserLock};
@@ -20,3 +21,4 @@ pub use error::{Error, Result};
 pub use sealing::SealingKey;
 pub use sessions::{BrowserSession, SessionToken, SessionUser};
 pub use store::{EngineKey, FieldSelection, QlikCookie, Store};
+pub use throttle::ThrottleRecord;
