@@ -490,8 +490,10 @@ mod tests {
 
     #[test]
     fn dangerous_combinations_name_their_key() {
-        let mut config = Config::default();
-        config.public_url = Some("http://mashup.example.com".into());
+        let mut config = Config {
+            public_url: Some("http://mashup.example.com".into()),
+            ..Config::default()
+        };
         config.session.secure_cookie = true;
         assert_eq!(invalid_key(&config), "session.secure_cookie");
         config.session.secure_cookie = false;
@@ -500,8 +502,10 @@ mod tests {
             key: "key.pem".into(),
         });
         assert_eq!(invalid_key(&config), "public_url");
-        let mut config = Config::default();
-        config.listen = Some("127.0.0.1:3000".parse().unwrap());
+        let mut config = Config {
+            listen: Some("127.0.0.1:3000".parse().unwrap()),
+            ..Config::default()
+        };
         config.metrics.listen = config.listen;
         assert_eq!(invalid_key(&config), "metrics.listen");
     }
