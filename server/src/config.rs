@@ -299,6 +299,12 @@ impl Config {
                 "a Secure cookie is never sent back over the http public_url",
             );
         }
+        if self.trusted_proxies.iter().any(|net| net.prefix_len() == 0) {
+            return invalid(
+                "trusted_proxies",
+                "a /0 network trusts every client's X-Forwarded-For: list the proxies' addresses",
+            );
+        }
         if let Some(metrics) = self.metrics.listen
             && metrics.port() != 0
             && Some(metrics) == self.listen
@@ -508,6 +514,11 @@ mod tests {
         };
         config.metrics.listen = config.listen;
         assert_eq!(invalid_key(&config), "metrics.listen");
+        let config = Config {
+            trusted_proxies: vec!["0.0.0.0/0".parse().unwrap()],
+            ..Config::default()
+        };
+        assert_eq!(invalid_key(&config), "trusted_proxies");
     }
 
     #[test]
