@@ -72,3 +72,11 @@ test('repeated failures for one account are throttled with 429 and Retry-After',
   expect(Number(last.headers()['retry-after'])).toBeGreaterThan(0);
   expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
 });
+
+test('in demo mode the login page lists the demo users and their passwords', async ({ page }) => {
+  await page.goto('/login');
+  const demo = page.locator('.demo-users');
+  await expect(demo).toContainText('Demo mode');
+  await expect(demo).toContainText('alice');
+  await expect(demo).toContainText('alice-password');
+});

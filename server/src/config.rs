@@ -400,6 +400,12 @@ impl Config {
                 "must be postgres://… (several instances) or sqlite://PATH (one)",
             );
         }
+        if self.trusted_proxies.iter().any(|net| net.prefix_len() == 0) {
+            return invalid(
+                "trusted_proxies",
+                "a /0 network trusts every client's X-Forwarded-For: list the proxies' addresses",
+            );
+        }
         if let Some(metrics) = self.metrics.listen
             && metrics.port() != 0
             && Some(metrics) == self.listen
@@ -591,8 +597,10 @@ mod tests {
 
     #[test]
     fn dangerous_combinations_name_their_key() {
-        let mut config = Config::default();
-        config.public_url = Some("http://mashup.example.com".into());
+        let mut config = Config {
+            public_url: Some("http://mashup.example.com".into()),
+            ..Config::default()
+        };
         config.session.secure_cookie = true;
         assert_eq!(invalid_key(&config), "session.secure_cookie");
         config.session.secure_cookie = false;
@@ -601,10 +609,17 @@ mod tests {
             key: "key.pem".into(),
         });
         assert_eq!(invalid_key(&config), "public_url");
-        let mut config = Config::default();
-        config.listen = Some("127.0.0.1:3000".parse().unwrap());
+        let mut config = Config {
+            listen: Some("127.0.0.1:3000".parse().unwrap()),
+            ..Config::default()
+        };
         config.metrics.listen = config.listen;
         assert_eq!(invalid_key(&config), "metrics.listen");
+        let config = Config {
+            trusted_proxies: vec!["0.0.0.0/0".parse().unwrap()],
+            ..Config::default()
+        };
+        assert_eq!(invalid_key(&config), "trusted_proxies");
     }
 
     #[test]

@@ -254,14 +254,75 @@ fn dev_reload_source(leptos: &leptos::prelude::LeptosOptions) -> String {
     }
 }
 
-/// Installs the global tracing subscriber configured by `[log]`: text
-/// lines, or one JSON object per line (`log.format = "json"`).
+/// Installs the global tracing subscriber configured by `[log]` (on stdout).
 pub fn init_tracing(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&config.log.filter)
+    use tracing_subscriber::util::SubscriberInitExt;
+    log_subscriber(&config.log, std::io::stdout).init();
+}
+
+/// The subscriber `[log]` describes: text lines, or one JSON object per line
+/// (`log.format = "json"`), written to `writer`.
+fn log_subscriber<W>(
+    log: &config::LogConfig,
+    writer: W,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let filter = tracing_subscriber::EnvFilter::try_new(&log.filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    match config.log.format {
-        config::LogFormat::Text => builder.init(),
-        config::LogFormat::Json => builder.json().init(),
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    match log.format {
+        config::LogFormat::Text => Box::new(builder.finish()),
+        config::LogFormat::Json => Box::new(builder.json().finish()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn logged(format: config::LogFormat) -> String {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let log = config::LogConfig {
+            filter: "info".into(),
+            format,
+        };
+        tracing::subscriber::with_default(log_subscriber(&log, move || writer.clone()), || {
+            tracing::info!(user = ?"alice", "login");
+        });
+        let bytes = buffer.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn json_logs_are_one_object_per_line() {
+        let json = logged(config::LogFormat::Json);
+        let line: serde_json::Value = serde_json::from_str(json.trim()).expect("one JSON object");
+        assert_eq!(line["level"], "INFO");
+        assert_eq!(line["fields"]["message"], "login");
+        assert_eq!(line["fields"]["user"], "\"alice\"");
+        let text = logged(config::LogFormat::Text);
+        assert!(serde_json::from_str::<serde_json::Value>(text.trim()).is_err());
+        assert!(text.contains("INFO") && text.contains("login"), "{text}");
     }
 }

@@ -140,7 +140,7 @@ impl Authenticator for DirectoryAuthenticator {
                 }),
                 Err(DirectoryError::InvalidCredentials) => Err(AuthError::InvalidCredentials),
                 Err(error @ DirectoryError::DuplicateUserId(_)) => {
-                    tracing::warn!(user = ?username, error = ?error.to_string(), "login refused");
+                    tracing::warn!(user = ?username, %error, "login refused");
                     Err(AuthError::InvalidCredentials)
                 }
                 Err(error) => {

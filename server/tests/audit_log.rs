@@ -1,6 +1,7 @@
-//! The audit log cannot be forged through a username, and over-long ones are
-//! not written at all. (A test binary of its own: it installs the global
-//! tracing subscriber.)
+//! The audit log cannot be forged through a username, over-long ones are not
+//! written at all, and the request log names method, path and status but no
+//! query string. (A test binary of its own: it installs the global tracing
+//! subscriber.)
 
 mod support;
 
@@ -36,7 +37,7 @@ async fn a_newline_in_a_username_cannot_forge_an_audit_line() {
     tracing_subscriber::fmt()
         .with_writer(move || writer.clone())
         .with_ansi(false)
-        .with_env_filter("audit=info")
+        .with_env_filter("audit=info,qlik_mashup=info")
         .init();
     let app = TestServer::start().await;
 
@@ -44,6 +45,7 @@ async fn a_newline_in_a_username_cannot_forge_an_audit_line() {
     app.login(forged, "wrong").await;
     let long = "x".repeat(300);
     app.login(&long, "wrong").await;
+    app.get("/login?next=%2Fsecret-query-value").await;
     app.stop().await;
 
     let log = captured.text();
@@ -54,4 +56,16 @@ async fn a_newline_in_a_username_cannot_forge_an_audit_line() {
     );
     assert!(log.contains("username-too-long"), "{log}");
     assert!(!log.contains(&long), "an over-long username is not logged");
+
+    let request_line = log
+        .lines()
+        .find(|line| line.contains("method=GET") && line.contains("path=/login"))
+        .unwrap_or_else(|| panic!("a request line for GET /login: {log}"));
+    assert!(request_line.contains("status=200"), "{request_line}");
+    assert!(request_line.contains("latency_ms="), "{request_line}");
+    assert!(
+        !log.contains("secret-query-value"),
+        "no query strings: {log}"
+    );
+    assert!(!log.contains("mashup_session="), "no cookies: {log}");
 }

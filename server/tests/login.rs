@@ -1,5 +1,5 @@
 //! Login defects, over HTTP against the whole app: open redirects, the
-//! throttle under parallel attempts, over-long usernames.
+//! throttle under parallel attempts, over-long usernames, store errors.
 
 mod support;
 
@@ -84,4 +84,70 @@ async fn usernames_over_256_bytes_are_refused_with_a_clear_message() {
     let response = app.login(&"a".repeat(256), "whatever").await;
     assert!(location(&response).starts_with("/login?error=invalid"));
     app.stop().await;
+}
+
+#[tokio::test]
+async fn a_failing_store_is_not_described_to_the_browser() {
+    use sqlx::ConnectOptions;
+    let app = TestServer::start().await;
+    assert_eq!(location(&app.login("alice", "alice-password").await), "/");
+    // Break the store behind the server's back: sessions can be read, not deleted.
+    let mut db = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(app.dir.path().join("mashup.sqlite"))
+        .connect()
+        .await
+        .expect("the store opens");
+    sqlx::query(
+        "CREATE TRIGGER refuse_deletes BEFORE DELETE ON browser_sessions
+         BEGIN SELECT RAISE(FAIL, 'broken browser_sessions table'); END",
+    )
+    .execute(&mut db)
+    .await
+    .expect("trigger made");
+    // Logging in again rotates (deletes) the session; logging out deletes them all.
+    for response in [
+        app.login("alice", "alice-password").await,
+        app.logout().await,
+    ] {
+        let status = response.status();
+        let shown = format!(
+            "{} {}",
+            location(&response),
+            response.text().await.unwrap_or_default()
+        )
+        .replace('+', " ");
+        let shown = form_urlencoded_decode(&shown);
+        assert!(
+            shown.contains("The server cannot store your session"),
+            "{status} {shown}"
+        );
+        for detail in ["broken", "browser_sessions", "sqlite", "session store:"] {
+            assert!(!shown.to_lowercase().contains(detail), "{detail}: {shown}");
+        }
+    }
+    app.stop().await;
+}
+
+/// Percent-decoding, enough to read an error carried in a redirect URL.
+fn form_urlencoded_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -58,6 +58,6 @@ pub async fn engine(
         .session(&user.directory, &user.user_id, &user.attributes)
         .await
         .inspect_err(|error| {
-            tracing::warn!(user = %user.user_id, %error, "engine session unavailable");
+            tracing::warn!(user = ?user.user_id, %error, "engine session unavailable");
         })
 }

@@ -25,8 +25,10 @@ pub struct TestServer {
 /// A configuration for tests: loopback on a free port, a small embedded
 /// sample app, the store in `dir`.
 pub fn test_config(dir: &std::path::Path) -> Config {
-    let mut config = Config::default();
-    config.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
+    let mut config = Config {
+        listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+        ..Config::default()
+    };
     config.session.store_path = dir.join("mashup.sqlite");
     config.session.key_file = dir.join("store.key");
     config.qlik.embedded_rows = 2_000;
