@@ -150,6 +150,14 @@ pub async fn logout() -> Result<(), ServerFnError> {
             })?;
         ctx.streams
             .end_user(&session.user.directory, &session.user.user_id);
+        // And on every other instance (PostgreSQL; a no-op on SQLite).
+        if let Err(error) = ctx
+            .store
+            .notify_logout(&session.user.directory, &session.user.user_id)
+            .await
+        {
+            tracing::warn!(%error, "telling the other instances about a logout failed");
+        }
         // Then Qlik: the proxy session is deleted at QPS, the socket closed.
         if let Err(error) = ctx
             .hub

@@ -10,6 +10,7 @@ mod error;
 mod events;
 mod guard;
 mod metrics;
+mod notices;
 mod ready;
 mod routes;
 mod sweep;
@@ -193,6 +194,12 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         None => None,
     };
 
+    tasks.push(tokio::spawn(notices::run(
+        store.clone(),
+        config.session.url(),
+        streams.clone(),
+        stop_signal(stopped.clone()),
+    )));
     tasks.push(tokio::spawn(sweep::run(
         store,
         config.session.idle_timeout,

@@ -504,24 +504,23 @@ impl EngineSession {
         };
         let stored = self.stored_cookie().await?;
         let first_ever = stored.is_none();
+        let tried = stored.as_ref().map(|c| c.value.clone());
         let outcome = match stored {
-            Some(cookie) => {
-                let cookie = SessionCookie::new(cookie.name, cookie.value);
-                match socket::connect(&self.shared.config, &cookie, &selections).await {
-                    Err(Error::Qlik(e)) if proxy_session_gone(&e) => None,
-                    other => Some(other?),
-                }
-            }
+            Some(cookie) => self.attach(cookie, &selections).await?,
             None => None,
         };
         let (socket, state, fresh) = match outcome {
             Some((socket, state)) => (socket, state, false),
             None if opening == Opening::ReattachOnly => return Err(Error::ProxySessionGone),
             None => {
-                let cookie = self.new_proxy_session().await?;
-                let (live, state) =
-                    socket::connect(&self.shared.config, &cookie, &selections).await?;
-                (live, state, first_ever)
+                // Another instance may be making this user's Qlik session
+                // right now: one at a time per user, across instances.
+                let lock = store.lock_user(&self.key).await?;
+                let made = self.start_or_join(tried, &selections, first_ever).await;
+                if let Err(error) = lock.release().await {
+                    tracing::warn!(user = %self.key.user_id, %error, "releasing the user lock failed");
+                }
+                made?
             }
         };
         let metrics = &self.shared.metrics;
@@ -533,6 +532,39 @@ impl EngineSession {
         }
         tracing::info!(user = %self.key.user_id, ?state, "engine socket open");
         Ok(socket)
+    }
+
+    /// Attaches to the Qlik session of `cookie`; `None` when the proxy no
+    /// longer knows it.
+    async fn attach(
+        &self,
+        cookie: QlikCookie,
+        selections: &[FieldSelection],
+    ) -> Result<Option<(EngineSocket, SessionState)>> {
+        let cookie = SessionCookie::new(cookie.name, cookie.value);
+        match socket::connect(&self.shared.config, &cookie, selections).await {
+            Err(Error::Qlik(e)) if proxy_session_gone(&e) => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// Under the user's lock: joins the Qlik session another instance made
+    /// meanwhile (a stored cookie other than the one `tried`), or makes one.
+    async fn start_or_join(
+        &self,
+        tried: Option<String>,
+        selections: &[FieldSelection],
+        first_ever: bool,
+    ) -> Result<(EngineSocket, SessionState, bool)> {
+        if let Some(cookie) = self.stored_cookie().await?
+            && Some(&cookie.value) != tried.as_ref()
+            && let Some((socket, state)) = self.attach(cookie, selections).await?
+        {
+            return Ok((socket, state, false));
+        }
+        let cookie = self.new_proxy_session().await?;
+        let (socket, state) = socket::connect(&self.shared.config, &cookie, selections).await?;
+        Ok((socket, state, first_ever))
     }
 
     /// The stored proxy-session cookie. One that no longer unseals (the

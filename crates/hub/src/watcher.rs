@@ -15,7 +15,7 @@ use crate::session::EngineSession;
 use crate::socket::EngineSocket;
 
 /// Changes from elsewhere arriving within this window become one event.
-pub(crate) const OUTSIDE_CHANGE_WINDOW: Duration = Duration::from_millis(50);
+pub(crate) const OUTSIDE_CHANGE_WINDOW: Duration = Duration::from_millis(20);
 /// The shortest pause between two reconnect attempts.
 const MIN_RETRY: Duration = Duration::from_millis(50);
 

@@ -220,6 +220,21 @@ impl EventStream {
         }
     }
 
+    /// Waits for the next `change` event; how long it took, or `None` if none
+    /// came within `wait`.
+    pub async fn next_change(&mut self, wait: std::time::Duration) -> Option<std::time::Duration> {
+        let start = tokio::time::Instant::now();
+        let deadline = start + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_event(left).await {
+                Some(StreamItem::Data(data)) if data == "change" => return Some(start.elapsed()),
+                Some(StreamItem::Data(_) | StreamItem::Comment) => {}
+                Some(StreamItem::End) | None => return None,
+            }
+        }
+    }
+
     /// Waits for the server to end the stream; the time it took, or `None`
     /// if it was still open after `wait`.
     pub async fn ended_within(&mut self, wait: std::time::Duration) -> Option<std::time::Duration> {
