@@ -1,6 +1,7 @@
 //! `/metrics`: the health of the "one Qlik session per user" invariant in the
 //! Prometheus text format: users with a held engine session, and counters of
-//! tickets requested, sockets opened, reattaches and re-creations.
+//! tickets requested, sockets opened, reattaches and re-creations; and how
+//! long selections take from arrival to the event every tab hears.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -11,7 +12,7 @@ pub const PATH: &str = "/metrics";
 
 /// The Prometheus text exposition of a snapshot.
 pub fn render(m: &MetricsSnapshot) -> String {
-    let rows: [(&str, &str, &str, u64); 5] = [
+    let rows: [(&str, &str, &str, u64); 7] = [
         (
             "mashup_held_engine_sessions",
             "gauge",
@@ -41,6 +42,18 @@ pub fn render(m: &MetricsSnapshot) -> String {
             "counter",
             "Engine sessions re-created with the user's selections re-applied.",
             m.recreations,
+        ),
+        (
+            "mashup_selection_to_event_microseconds_count",
+            "counter",
+            "Selections whose change event reached the tabs' streams.",
+            m.selections_announced,
+        ),
+        (
+            "mashup_selection_to_event_microseconds_sum",
+            "counter",
+            "Their total time from arrival to the event sent, in microseconds.",
+            m.selection_to_event_micros,
         ),
     ];
     rows.iter()

@@ -29,18 +29,26 @@ async fn one_click_is_one_event_on_each_of_fifty_streams_and_their_loads_hit_the
     }
     let layouts_before = app.sim_stats().calls_of("GetLayout");
     let clicked = Instant::now();
-    let answer = app.call("/api/select", &select).await;
+    let (answer, heard) = tokio::join!(
+        app.call("/api/select", &select),
+        futures::future::join_all(
+            streams
+                .iter_mut()
+                .map(|s| s.next_change(Duration::from_secs(3)))
+        )
+    );
     assert_eq!(answer.status(), 200);
-    let counts = futures::future::join_all(
+    let last_event = clicked.elapsed();
+    assert!(heard.iter().all(Option::is_some), "every stream hears it");
+    let more = futures::future::join_all(
         streams
             .iter_mut()
-            .map(|s| s.count_changes(Duration::from_millis(800))),
+            .map(|s| s.count_changes(Duration::from_millis(400))),
     )
     .await;
-    let last_event = clicked.elapsed();
     assert!(
-        counts.iter().all(|c| *c == 1),
-        "one event per stream: {counts:?}"
+        more.iter().all(|c| *c == 0),
+        "one event per stream: {more:?}"
     );
     let computed = app.sim_stats().calls_of("GetLayout") - layouts_before;
     // Every tab reloads its dashboard, as the page does on an event.
@@ -52,8 +60,19 @@ async fn one_click_is_one_event_on_each_of_fifty_streams_and_their_loads_hit_the
         computed,
         "fifty reloads served from the cache"
     );
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let read = |name: &str| -> u64 {
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} in /metrics"))
+    };
+    let announced = read("mashup_selection_to_event_microseconds_count ");
+    assert_eq!(announced, 1, "one selection announced");
+    let server_side = Duration::from_micros(read("mashup_selection_to_event_microseconds_sum "));
     println!(
-        "50 streams: 1 event each; {computed} layouts computed once; click → events received within {last_event:?}"
+        "50 streams: 1 event each; {computed} layouts computed once; server: selection arrived → \
+         event sent {server_side:?}; client: click → all 50 events received {last_event:?}"
     );
     app.stop().await;
 }

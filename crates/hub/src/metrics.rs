@@ -9,11 +9,20 @@ pub(crate) struct Metrics {
     pub connects: AtomicU64,
     pub reattaches: AtomicU64,
     pub recreations: AtomicU64,
+    pub selections_announced: AtomicU64,
+    pub selection_to_event_micros: AtomicU64,
 }
 
 impl Metrics {
     pub(crate) fn bump(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records one selection announced `elapsed` after it arrived.
+    pub(crate) fn selection_announced(&self, elapsed: std::time::Duration) {
+        Self::bump(&self.selections_announced);
+        self.selection_to_event_micros
+            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
     }
 
     pub(crate) fn snapshot(&self, held_sessions: usize) -> MetricsSnapshot {
@@ -23,6 +32,8 @@ impl Metrics {
             connects: self.connects.load(Ordering::Relaxed),
             reattaches: self.reattaches.load(Ordering::Relaxed),
             recreations: self.recreations.load(Ordering::Relaxed),
+            selections_announced: self.selections_announced.load(Ordering::Relaxed),
+            selection_to_event_micros: self.selection_to_event_micros.load(Ordering::Relaxed),
         }
     }
 }
@@ -40,4 +51,9 @@ pub struct MetricsSnapshot {
     pub reattaches: u64,
     /// Engine sessions re-created (app re-opened, selections re-applied).
     pub recreations: u64,
+    /// Selections whose change event was sent.
+    pub selections_announced: u64,
+    /// Their total time from the selection's arrival at the hub to its event
+    /// sent to every tab (engine call, layouts cached, store written), in µs.
+    pub selection_to_event_micros: u64,
 }

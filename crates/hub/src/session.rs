@@ -318,10 +318,13 @@ impl EngineSession {
         F: Fn(&EngineSocket) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
+        let arrived = Instant::now();
         self.touch();
         let _turn = self.turn.lock().await;
         let outcome = self.with_socket(op).await;
-        self.announce().await;
+        if self.announce().await {
+            self.shared.metrics.selection_announced(arrived.elapsed());
+        }
         outcome
     }
 
@@ -359,11 +362,12 @@ impl EngineSession {
     }
 
     /// Caches the new layouts of the unannounced changes, records the
-    /// selections, and sends one event (callers hold the turn).
-    async fn announce(&self) {
+    /// selections, and sends one event (callers hold the turn); false when
+    /// nothing had changed.
+    async fn announce(&self) -> bool {
         let dirty = std::mem::take(&mut *lock(&self.unannounced));
         if dirty.is_empty() {
-            return;
+            return false;
         }
         let objects = dirty.among(&self.object_ids());
         for id in &objects {
@@ -375,6 +379,7 @@ impl EngineSession {
             self.record_selections().await;
         }
         let _ = self.changes.send(Change { objects });
+        true
     }
 
     /// Stores the current selections, to re-apply them on a new engine session.
