@@ -84,6 +84,8 @@ mod tests {
             connects: 7,
             reattaches: 2,
             recreations: 1,
+            selections_announced: 4,
+            selection_to_event_micros: 120_000,
         });
         assert!(
             text.contains(
@@ -94,6 +96,8 @@ mod tests {
         assert!(text.contains("mashup_engine_connects_total 7\n"));
         assert!(text.contains("mashup_engine_reattaches_total 2\n"));
         assert!(text.contains("mashup_engine_recreations_total 1\n"));
-        assert_eq!(text.matches("# HELP").count(), 5);
+        assert!(text.contains("mashup_selection_to_event_microseconds_count 4\n"));
+        assert!(text.contains("mashup_selection_to_event_microseconds_sum 120000\n"));
+        assert_eq!(text.matches("# HELP").count(), 7);
     }
 }
