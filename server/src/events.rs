@@ -20,6 +20,8 @@ use tower_cookies::Cookies;
 pub const PATH: &str = app::dashboard::components::live::EVENTS_PATH;
 /// How often an idle stream sends a comment (keeps proxies from closing it).
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// The last event of a stream that a newer one of the same user replaced.
+const REPLACED: &str = app::dashboard::components::live::REPLACED;
 /// What the browser waits before reconnecting a dropped stream.
 const RETRY: Duration = Duration::from_secs(1);
 
@@ -42,18 +44,33 @@ pub async fn stream(ctx: AppContext, cookies: Cookies) -> Response {
     };
     let changes = engine.subscribe();
     drop(engine);
-    let handle = ctx
-        .streams
-        .open(&session.user.directory, &session.user.user_id, &token);
+    let handle = std::sync::Arc::new(ctx.streams.open(
+        &session.user.directory,
+        &session.user.user_id,
+        &token,
+    ));
+    let watched = handle.clone();
     let end = async move {
         tokio::select! {
-            _ = handle.ended() => {}
+            _ = watched.ended() => {}
             _ = session_end(&ctx, &token) => {}
         }
     };
-    Sse::new(change_events(changes).take_until(Box::pin(end)))
-        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-        .into_response()
+    // A stream replaced by a newer tab's says so last: that tab then stops
+    // reconnecting (otherwise the user's tabs would take turns forever).
+    let last_word = futures::stream::once(async move {
+        handle
+            .was_replaced()
+            .then(|| Ok(Event::default().data(REPLACED)))
+    })
+    .filter_map(std::future::ready);
+    Sse::new(
+        change_events(changes)
+            .take_until(Box::pin(end))
+            .chain(last_word),
+    )
+    .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    .into_response()
 }
 
 /// Resolves when the browser session behind `token` has timed out (idle or

@@ -144,7 +144,7 @@ async fn an_unattended_stream_does_not_keep_its_session_alive() {
 }
 
 #[tokio::test]
-async fn past_the_cap_the_oldest_stream_ends() {
+async fn past_the_cap_the_oldest_stream_is_told_and_ends() {
     let app = TestServer::start_with(|config| {
         config.events.max_streams_per_user = 2;
     })
@@ -153,6 +153,11 @@ async fn past_the_cap_the_oldest_stream_ends() {
     let mut first = app.events().await;
     let mut second = app.events().await;
     let _third = app.events().await;
+    assert_eq!(
+        first.next_event(Duration::from_secs(1)).await,
+        Some(StreamItem::Data("replaced".into())),
+        "the replaced stream says so, so its tab stops reconnecting"
+    );
     assert!(first.ended_within(Duration::from_secs(1)).await.is_some());
     assert_eq!(
         second.next_event(Duration::from_millis(300)).await,

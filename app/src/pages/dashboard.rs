@@ -81,6 +81,11 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                 {move || dash.reconnecting.get().then(|| view! {
                     <span class="live-status" role="status">"Reconnecting…"</span>
                 })}
+                {move || dash.paused.get().then(|| view! {
+                    <span class="live-status" role="status">
+                        "Live updates paused: too many tabs are open. Reload to resume."
+                    </span>
+                })}
             </div>
             <SelectionsBar/>
             {move || dash.error.get().map(|message| view! {

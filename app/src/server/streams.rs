@@ -4,6 +4,7 @@
 //! user has at most a fixed number open (the oldest is dropped).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use store::SessionToken;
@@ -14,6 +15,7 @@ struct Entry {
     /// The browser session's token, kept only in memory.
     session: SessionToken,
     ended: CancellationToken,
+    replaced: Arc<AtomicBool>,
 }
 
 #[derive(Default)]
@@ -37,6 +39,7 @@ pub struct StreamHandle {
     id: u64,
     user: (String, String),
     ended: CancellationToken,
+    replaced: Arc<AtomicBool>,
     registry: Weak<Mutex<Inner>>,
 }
 
@@ -44,6 +47,12 @@ impl StreamHandle {
     /// Resolves when the stream must end.
     pub async fn ended(&self) {
         self.ended.cancelled().await
+    }
+
+    /// It ended because the user opened more streams than allowed (the tab
+    /// should stop reconnecting, or the tabs would take turns forever).
+    pub fn was_replaced(&self) -> bool {
+        self.replaced.load(Ordering::Acquire)
     }
 }
 
@@ -84,19 +93,23 @@ impl Streams {
         inner.next_id += 1;
         let id = inner.next_id;
         let list = inner.by_user.entry(user.clone()).or_default();
+        let replaced = Arc::new(AtomicBool::new(false));
         list.push(Entry {
             id,
             session: session.clone(),
             ended: ended.clone(),
+            replaced: replaced.clone(),
         });
         let excess = list.len().saturating_sub(self.per_user);
         for oldest in list.drain(..excess) {
+            oldest.replaced.store(true, Ordering::Release);
             oldest.ended.cancel();
         }
         StreamHandle {
             id,
             user,
             ended,
+            replaced,
             registry: Arc::downgrade(&self.inner),
         }
     }
@@ -149,6 +162,7 @@ mod tests {
         let bob = streams.open("CORP", "bob", &a);
         streams.end_session(&a);
         assert!(is_ended(&on_a) && is_ended(&bob));
+        assert!(!on_a.was_replaced(), "ended, not replaced");
         assert!(!is_ended(&on_b));
     }
 
@@ -171,7 +185,7 @@ mod tests {
         let first = streams.open("CORP", "alice", &session);
         let second = streams.open("CORP", "alice", &session);
         let third = streams.open("CORP", "alice", &session);
-        assert!(is_ended(&first));
+        assert!(is_ended(&first) && first.was_replaced());
         assert!(!is_ended(&second) && !is_ended(&third));
         assert_eq!(streams.open_count(), 2);
         drop(third);

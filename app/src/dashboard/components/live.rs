@@ -7,6 +7,9 @@ use super::state::Dash;
 
 /// Where the server streams the user's change events.
 pub const EVENTS_PATH: &str = "/api/events";
+/// The last event of a stream the server ended because the user opened more
+/// tabs than it keeps streams for: this tab stops listening.
+pub const REPLACED: &str = "replaced";
 
 /// Opens the channel for the lifetime of the current reactive owner.
 #[cfg(feature = "hydrate")]
@@ -30,7 +33,7 @@ mod browser {
     use wasm_bindgen::closure::Closure;
     use web_sys::{Event, EventSource, MessageEvent};
 
-    use super::{Dash, EVENTS_PATH};
+    use super::{Dash, EVENTS_PATH, REPLACED};
 
     /// How long to wait before re-opening a channel the browser gave up on.
     const RETRY: Duration = Duration::from_secs(2);
@@ -61,7 +64,21 @@ mod browser {
             retry_later(dash, Rc::downgrade(slot));
             return;
         };
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_| dash.refresh());
+        let weak = Rc::downgrade(slot);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if event.data().as_string().as_deref() == Some(REPLACED) {
+                // Too many tabs: this one stops listening (a reload resumes).
+                if let Some(slot) = weak.upgrade()
+                    && let Some(channel) = slot.borrow().as_ref()
+                {
+                    channel.source.close();
+                }
+                dash.live.set(false);
+                dash.paused.set(true);
+                return;
+            }
+            dash.refresh();
+        });
         let on_open = Closure::<dyn FnMut(Event)>::new(move |_| {
             dash.live.set(true);
             if dash.reconnecting.get_untracked() {

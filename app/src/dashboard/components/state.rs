@@ -20,6 +20,9 @@ pub struct Dash {
     pub live: RwSignal<bool>,
     /// The live channel is down and being re-opened.
     pub reconnecting: RwSignal<bool>,
+    /// The server stopped this tab's live channel: the user has more tabs
+    /// open than it keeps channels for (a reload resumes it).
+    pub paused: RwSignal<bool>,
     /// Number of the latest refresh; older answers are dropped.
     latest: StoredValue<u64>,
 }
@@ -32,6 +35,7 @@ impl Dash {
             error: RwSignal::new(None),
             live: RwSignal::new(false),
             reconnecting: RwSignal::new(false),
+            paused: RwSignal::new(false),
             latest: StoredValue::new(0),
         }
     }
