@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::error::AppError;
+
 /// The logged-in user, as the page shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViewerInfo {
@@ -22,13 +24,12 @@ pub async fn login(
     username: String,
     password: String,
     next: Option<String>,
-) -> Result<(), ServerFnError> {
-    use crate::server::{AppContext, client_address, sessions};
+) -> Result<(), AppError> {
+    use crate::server::{AppContext, client_address, context::request_cookies, sessions};
     use auth::AuthError;
 
-    let ctx = use_context::<AppContext>()
-        .ok_or_else(|| ServerFnError::new("server misconfigured: no app context"))?;
-    let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
+    let ctx = AppContext::current()?;
+    let cookies = request_cookies().await?;
     let address = client_address()?;
     let username = username.trim().to_owned();
     if username.len() > MAX_USERNAME_BYTES {
@@ -41,17 +42,11 @@ pub async fn login(
     let attempt = match ctx.throttle.begin(&username, address).await {
         Ok(attempt) => attempt,
         Err(throttled) => {
-            let seconds = throttled.retry_after.as_secs();
             tracing::info!(target: "audit", user = ?username, %address, outcome = "throttled", "login");
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
-                if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
-                    response.insert_header(http::header::RETRY_AFTER, value);
-                }
+            return Err(AppError::Throttled {
+                retry_after_seconds: throttled.retry_after.as_secs(),
             }
-            return Err(ServerFnError::new(format!(
-                "Too many failed attempts. Please wait {seconds} seconds and try again."
-            )));
+            .answered());
         }
     };
 
@@ -99,7 +94,7 @@ pub async fn login(
 
     let store_failed = |error: store::Error| {
         tracing::error!(%error, "the session store failed during login");
-        ServerFnError::new(STORE_UNAVAILABLE)
+        AppError::StoreUnavailable.answered()
     };
     // Rotate: whatever session this browser had ends here.
     if let Some((old, _)) = sessions::current(&ctx, &cookies).await {
@@ -127,17 +122,14 @@ pub async fn login(
 }
 
 /// What the browser is told when the session store fails (never the error itself).
-#[cfg(feature = "ssr")]
-const STORE_UNAVAILABLE: &str = "The server cannot store your session. Please try again later.";
 
 /// Ends the user's sessions everywhere and sends the browser to the login page.
 #[server(prefix = "/api", endpoint = "logout")]
-pub async fn logout() -> Result<(), ServerFnError> {
-    use crate::server::{AppContext, sessions};
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::{AppContext, context::request_cookies, sessions};
 
-    let ctx = use_context::<AppContext>()
-        .ok_or_else(|| ServerFnError::new("server misconfigured: no app context"))?;
-    let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
+    let ctx = AppContext::current()?;
+    let cookies = request_cookies().await?;
     if let Some((_, session)) = sessions::current(&ctx, &cookies).await {
         // Browser sessions first: from here on no tab (nor its event stream,
         // reconnecting) can reach the hub for this user and re-open Qlik.
@@ -146,7 +138,7 @@ pub async fn logout() -> Result<(), ServerFnError> {
             .await
             .map_err(|error| {
                 tracing::error!(%error, "the session store failed during logout");
-                ServerFnError::new(STORE_UNAVAILABLE)
+                AppError::StoreUnavailable.answered()
             })?;
         ctx.streams
             .end_user(&session.user.directory, &session.user.user_id);
@@ -175,12 +167,11 @@ pub async fn logout() -> Result<(), ServerFnError> {
 
 /// The logged-in user, or `None`.
 #[server(prefix = "/api", endpoint = "viewer")]
-pub async fn current_viewer() -> Result<Option<ViewerInfo>, ServerFnError> {
-    use crate::server::{AppContext, sessions};
+pub async fn current_viewer() -> Result<Option<ViewerInfo>, AppError> {
+    use crate::server::{AppContext, context::request_cookies, sessions};
 
-    let ctx = use_context::<AppContext>()
-        .ok_or_else(|| ServerFnError::new("server misconfigured: no app context"))?;
-    let cookies: tower_cookies::Cookies = leptos_axum::extract().await?;
+    let ctx = AppContext::current()?;
+    let cookies = request_cookies().await?;
     Ok(sessions::current(&ctx, &cookies)
         .await
         .map(|(_, session)| ViewerInfo {

@@ -5,8 +5,11 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// Why a server function failed, as the page needs to know it.
+/// Why a server function failed, as the page needs to know it. On the wire
+/// it is `{"code": …, "message": …}` (plus the case's data), so a browser
+/// without JavaScript that lands on the raw answer still reads the message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "Wire", from = "Wire")]
 pub enum AppError {
     /// The browser session is gone (logout elsewhere, timeout): the page
     /// goes to the login page.
@@ -24,8 +27,14 @@ pub enum AppError {
     #[error("Qlik Sense refused the request. Try again, or contact support.")]
     QlikRefused,
     /// The server's session store failed (details only in the server's log).
-    #[error("The server cannot reach its session store. Try again later.")]
+    #[error("The server cannot reach its session store. Please try again later.")]
     StoreUnavailable,
+    /// Too many failed logins: the next attempt is accepted after this wait.
+    #[error("Too many failed attempts. Please wait {retry_after_seconds} seconds and try again.")]
+    Throttled {
+        /// The wait (also in `Retry-After`).
+        retry_after_seconds: u64,
+    },
     /// The object, field or page asked for is not on the user's dashboard.
     #[error("{0}")]
     NotFound(String),
@@ -37,6 +46,61 @@ pub enum AppError {
     Unreachable,
 }
 
+/// [`AppError`] as sent.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    code: String,
+    message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retry_after_seconds: Option<u64>,
+}
+
+impl From<AppError> for Wire {
+    fn from(error: AppError) -> Self {
+        let message = error.to_string();
+        let (code, detail, retry_after_seconds) = match error {
+            AppError::SessionEnded => ("SessionEnded", None, None),
+            AppError::QlikUnavailable => ("QlikUnavailable", None, None),
+            AppError::QlikSessionLimit => ("QlikSessionLimit", None, None),
+            AppError::QlikRefused => ("QlikRefused", None, None),
+            AppError::StoreUnavailable => ("StoreUnavailable", None, None),
+            AppError::Throttled {
+                retry_after_seconds,
+            } => ("Throttled", None, Some(retry_after_seconds)),
+            AppError::NotFound(detail) => ("NotFound", Some(detail), None),
+            AppError::BadInput(detail) => ("BadInput", Some(detail), None),
+            AppError::Unreachable => ("Unreachable", None, None),
+        };
+        Wire {
+            code: code.to_owned(),
+            message,
+            detail,
+            retry_after_seconds,
+        }
+    }
+}
+
+impl From<Wire> for AppError {
+    fn from(wire: Wire) -> Self {
+        let detail = || wire.detail.clone().unwrap_or_else(|| wire.message.clone());
+        match wire.code.as_str() {
+            "SessionEnded" => AppError::SessionEnded,
+            "QlikUnavailable" => AppError::QlikUnavailable,
+            "QlikSessionLimit" => AppError::QlikSessionLimit,
+            "QlikRefused" => AppError::QlikRefused,
+            "StoreUnavailable" => AppError::StoreUnavailable,
+            "Throttled" => AppError::Throttled {
+                retry_after_seconds: wire.retry_after_seconds.unwrap_or(1),
+            },
+            "NotFound" => AppError::NotFound(detail()),
+            "BadInput" => AppError::BadInput(detail()),
+            _ => AppError::Unreachable,
+        }
+    }
+}
+
 impl AppError {
     /// The HTTP status the server answers with.
     pub fn status(&self) -> u16 {
@@ -44,6 +108,7 @@ impl AppError {
             AppError::SessionEnded => 401,
             AppError::NotFound(_) => 404,
             AppError::BadInput(_) => 400,
+            AppError::Throttled { .. } => 429,
             AppError::QlikRefused => 502,
             AppError::QlikUnavailable
             | AppError::QlikSessionLimit
@@ -52,13 +117,21 @@ impl AppError {
         }
     }
 
-    /// Sets this error's status on the server function's response.
+    /// Sets this error's status on the server function's response (and
+    /// `Retry-After` when throttled).
     #[cfg(feature = "ssr")]
     pub fn answered(self) -> Self {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
             && let Ok(status) = http::StatusCode::from_u16(self.status())
         {
             response.set_status(status);
+            if let AppError::Throttled {
+                retry_after_seconds,
+            } = &self
+                && let Ok(value) = http::HeaderValue::from_str(&retry_after_seconds.to_string())
+            {
+                response.insert_header(http::header::RETRY_AFTER, value);
+            }
         }
         self
     }
@@ -108,10 +181,20 @@ mod tests {
     fn round_trips_through_its_encoding() {
         for error in [
             AppError::SessionEnded,
+            AppError::StoreUnavailable,
+            AppError::Throttled {
+                retry_after_seconds: 8,
+            },
             AppError::NotFound("This table does not exist.".into()),
             AppError::BadInput("Invalid request: x".into()),
         ] {
-            assert_eq!(AppError::de(error.ser()), error);
+            let wire = error.ser();
+            let text = String::from_utf8_lossy(&wire).into_owned();
+            assert!(
+                text.contains(&error.to_string()),
+                "the message is sent: {text}"
+            );
+            assert_eq!(AppError::de(wire), error);
         }
     }
 
@@ -134,7 +217,7 @@ mod tests {
         );
         assert_eq!(
             AppError::from(hub::Error::Store("disk full at /var/lib".into())).to_string(),
-            "The server cannot reach its session store. Try again later."
+            "The server cannot reach its session store. Please try again later."
         );
         assert_eq!(
             AppError::from(hub::Error::Qlik(qlik::Error::Timeout)).status(),

@@ -20,10 +20,7 @@ pub fn LoginPage() -> impl IntoView {
             .value()
             .get()
             .and_then(|result| result.err())
-            .map(|e| match e {
-                ServerFnError::ServerError(message) => message,
-                _ => "The server could not be reached. Please try again.".to_owned(),
-            });
+            .map(|error| error.to_string());
         from_call.or_else(|| {
             query.with(|q| {
                 q.get("error")

@@ -3,16 +3,21 @@
 
 use std::net::IpAddr;
 
-use leptos::prelude::{ServerFnError, use_context};
+use leptos::prelude::use_context;
+
+use crate::error::AppError;
 
 /// Put in every request's extensions by the server's edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub IpAddr);
 
 /// The address of the client of the current server-function call.
-pub fn client_address() -> Result<IpAddr, ServerFnError> {
+pub fn client_address() -> Result<IpAddr, AppError> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<ClientAddress>().copied())
         .map(|ClientAddress(address)| address)
-        .ok_or_else(|| ServerFnError::new("server misconfigured: no client address"))
+        .ok_or_else(|| {
+            tracing::error!("server misconfigured: no client address");
+            AppError::Unreachable
+        })
 }

@@ -45,3 +45,21 @@ pub struct AppContext {
     /// What pages say about the site (the demo directory).
     pub notice: SiteNotice,
 }
+
+impl AppContext {
+    /// The context of the server function being run.
+    pub fn current() -> Result<Self, crate::error::AppError> {
+        leptos::prelude::use_context::<AppContext>().ok_or_else(|| {
+            tracing::error!("server misconfigured: no app context");
+            crate::error::AppError::Unreachable
+        })
+    }
+}
+
+/// The request's cookies (the browser-session cookie among them).
+pub async fn request_cookies() -> Result<tower_cookies::Cookies, crate::error::AppError> {
+    leptos_axum::extract().await.map_err(|error| {
+        tracing::error!(%error, "server misconfigured: no cookie layer");
+        crate::error::AppError::Unreachable
+    })
+}
