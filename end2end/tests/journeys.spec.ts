@@ -178,6 +178,9 @@ test('2b. list boxes search and work with the keyboard; tables page and sort', a
 });
 
 test('3. twenty refreshes keep the selections and the one Qlik session', async ({ page }) => {
+  // Twenty page loads, each instantiating the (debug) WASM bundle: on a busy
+  // 2-core machine that alone can take most of the default 30 s.
+  test.setTimeout(90_000);
   await login(page, 'frank');
   const ticketsAfterLogin = (await simStats()).tickets_issued;
   await select(page, 'Region', 'Nordics');
