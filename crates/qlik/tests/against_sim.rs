@@ -236,11 +236,21 @@ async fn a_dropped_call_is_cancelled_and_the_connection_goes_on() {
         .await
         .unwrap();
     let connection = connected.connection;
-    let call = connection.call(-1, "EngineVersion", serde_json::json!([]));
-    // Poll once so the request is sent, then drop it.
-    let _ = tokio::time::timeout(Duration::from_nanos(1), call).await;
+    assert_eq!(sim.stats().calls_of("CancelRequest"), 0);
+    let mut call = Box::pin(connection.call(-1, "EngineVersion", serde_json::json!([])));
+    // Poll exactly once so the request is sent, then drop it unanswered: the
+    // client tells the engine with a `CancelRequest` naming it.
+    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(call.as_mut().poll(cx))).await;
+    assert!(
+        first.is_pending(),
+        "the call was answered before it was dropped"
+    );
+    drop(call);
     let version = connection.global().engine_version().await.unwrap();
     assert!(version.starts_with("12."));
+    // The cancel went out before the later call on the same socket.
+    assert_eq!(sim.stats().calls_of("CancelRequest"), 1);
+    assert_eq!(sim.stats().calls_of("EngineVersion"), 2);
 }
 
 #[tokio::test]
