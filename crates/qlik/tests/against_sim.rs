@@ -1,39 +1,16 @@
 //! The client against qlik-sim over real sockets.
 
+mod support;
+
 use std::time::Duration;
+
+use support::{login, proxy, qps, sim, url};
 
 use qlik::proxy::Proxy;
 use qlik::qix::{ConnectOptions, Connection, EngineUrl, Notification, ProxyNotice, SessionState};
 use qlik::qps::{ClientIdentity, QpsClient, QpsConfig, UserRef};
-use qlik::{Error, proxy::SessionCookie};
-use qlik_sim::{RunningSim, SimConfig, Simulator, TlsFiles};
-
-async fn sim(config: SimConfig) -> RunningSim {
-    Simulator::start(config).await.unwrap()
-}
-
-fn qps(sim: &RunningSim) -> QpsClient {
-    QpsClient::new(QpsConfig::new(format!("http://{}", sim.qps_addr()), "")).unwrap()
-}
-
-fn proxy(sim: &RunningSim) -> Proxy {
-    Proxy::new(&format!("http://{}", sim.proxy_addr()), "").unwrap()
-}
-
-fn url(sim: &RunningSim) -> EngineUrl {
-    EngineUrl::new(&format!("http://{}", sim.proxy_addr()), "", "sample-sales")
-}
-
-async fn login(sim: &RunningSim, user: &str) -> SessionCookie {
-    let ticket = qps(sim)
-        .ticket(
-            &UserRef::new("CORP", user),
-            &[("Group".into(), "Sales".into())],
-        )
-        .await
-        .unwrap();
-    proxy(sim).redeem_ticket(&ticket).await.unwrap()
-}
+use qlik::Error;
+use qlik_sim::{SimConfig, TlsFiles};
 
 #[tokio::test]
 async fn ticket_cookie_socket_and_doc() {
