@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use support::{login, proxy, qps, sim, url};
 
+use qlik::Error;
 use qlik::proxy::Proxy;
 use qlik::qix::{ConnectOptions, Connection, EngineUrl, Notification, ProxyNotice, SessionState};
 use qlik::qps::{ClientIdentity, QpsClient, QpsConfig, UserRef};
-use qlik::Error;
 use qlik_sim::{SimConfig, TlsFiles};
 
 #[tokio::test]

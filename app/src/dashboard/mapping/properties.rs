@@ -166,8 +166,8 @@ mod tests {
 
     #[test]
     fn every_object_gets_a_stable_id_and_alternatives_are_shown() {
-        let objects = object_properties(&DashboardConfig::default());
-        let ids: Vec<&str> = objects.iter().map(|(id, _)| id.as_str()).collect();
+        let objects = dashboard_objects(&DashboardConfig::default());
+        let ids: Vec<String> = objects.iter().map(|(id, _)| id.to_string()).collect();
         assert_eq!(
             ids,
             [
@@ -175,11 +175,11 @@ mod tests {
                 "chart-1", "table-0"
             ]
         );
-        assert_eq!(objects[0].1["qListObjectDef"]["qShowAlternatives"], true);
-        assert_eq!(
-            objects[8].1["qHyperCubeDef"]["qInitialDataFetch"][0]["qWidth"],
-            4
-        );
+        let list = objects[0].1.list_object_def.clone().unwrap_or_default();
+        assert_eq!(list.show_alternatives, Some(true));
+        let table = objects[8].1.hyper_cube_def.clone().unwrap_or_default();
+        let first_page = table.initial_data_fetch.unwrap_or_default();
+        assert_eq!(first_page[0].width, Some(4));
     }
 
     #[test]
@@ -208,9 +208,15 @@ mod tests {
                 "qInterColumnSortOrder": [0, 1], "qSuppressZero": false,
                 "qInitialDataFetch": page(2, 200)}})
         );
+        let measure = |label: &str, def: &str| json!({"qDef": {"qDef": def, "qLabel": label}});
         assert_eq!(
-            objects[8].1["qHyperCubeDef"]["qDimensions"][1],
-            json!({"qDef": {"qFieldDefs": ["Region"], "qSortCriterias": sort}})
+            objects[8].1,
+            json!({"qInfo": {"qType": "table"}, "qHyperCubeDef": {
+                "qDimensions": [{"qDef": {"qFieldDefs": ["Customer"], "qSortCriterias": sort}},
+                    {"qDef": {"qFieldDefs": ["Region"], "qSortCriterias": sort}}],
+                "qMeasures": [measure("Sales", "Sum(Sales)"),
+                    measure("Orders", "Count(DISTINCT OrderID)")],
+                "qInitialDataFetch": page(4, 20)}})
         );
     }
 }
