@@ -8,4 +8,5 @@ pub mod config;
 pub mod geometry;
 #[cfg(feature = "ssr")]
 pub mod mapping;
+pub mod object_id;
 pub mod view_model;

@@ -15,6 +15,7 @@ mod server {
 
     use crate::dashboard::config::DashboardConfig;
     use crate::dashboard::mapping::{self, MasterView};
+    use crate::dashboard::object_id::{ObjectId, ObjectKind};
     use crate::error::AppError;
     use crate::server::{AppContext, sessions};
 
@@ -42,19 +43,34 @@ mod server {
         body.await.map_err(AppError::answered)
     }
 
+    /// A generic object's layout, typed.
+    pub async fn layout(
+        engine: &hub::EngineSession,
+        id: &ObjectId,
+    ) -> Result<qlik::qix::layout::GenericObjectLayout, AppError> {
+        Ok(mapping::parse_layout(engine.layout(&id.to_string()).await?))
+    }
+
     /// True when `object_id` is a list box of the dashboard: a configured
     /// filter, or a master object whose layout is a list object.
     pub async fn is_list_box(
         config: &DashboardConfig,
         engine: &hub::EngineSession,
-        object_id: &str,
+        object_id: &ObjectId,
     ) -> Result<bool, AppError> {
-        if (0..config.filters.len()).any(|i| mapping::filter_id(i) == object_id) {
+        if object_id
+            .index_of(ObjectKind::Filter)
+            .is_some_and(|i| i < config.filters.len())
+        {
             return Ok(true);
         }
-        match config.masters.iter().find(|m| m.id == object_id) {
+        match config
+            .masters
+            .iter()
+            .find(|m| m.id == object_id.to_string())
+        {
             Some(master) => Ok(matches!(
-                mapping::master_view(master, &engine.layout(object_id).await?),
+                mapping::master_view(master, &layout(engine, object_id).await?),
                 Some(MasterView::ListBox(_))
             )),
             None => Ok(false),
@@ -78,13 +94,15 @@ mod server {
         if configured {
             return Ok(true);
         }
-        let selected = mapping::selections(&engine.current_selections().await?);
+        let selected =
+            mapping::selections(&mapping::parse_layout(engine.current_selections().await?));
         if selected.chips.iter().any(|chip| chip.field == field) {
             return Ok(true);
         }
         for master in &config.masters {
+            let id = ObjectId::Master(master.id.clone());
             if let Some(MasterView::ListBox(def)) =
-                mapping::master_view(master, &engine.layout(&master.id).await?)
+                mapping::master_view(master, &layout(engine, &id).await?)
                 && def.field == field
             {
                 return Ok(true);
@@ -98,58 +116,60 @@ mod server {
 #[server(prefix = "/api", endpoint = "dashboard")]
 pub async fn load_dashboard() -> Result<DashboardView, AppError> {
     use super::mapping::{self, MasterView};
+    use super::object_id::{ObjectId, ObjectKind};
 
     server::answer(async {
         let (ctx, engine) = server::engine_session().await?;
         let config = &ctx.dashboard;
+        let layout = async |id: &ObjectId| server::layout(&engine, id).await;
+        let selections = mapping::parse_layout(engine.current_selections().await?);
         let mut view = DashboardView {
             title: config.title.clone(),
-            selections: mapping::selections(&engine.current_selections().await?),
+            selections: mapping::selections(&selections),
             filters: Vec::new(),
             kpis: Vec::new(),
             charts: Vec::new(),
             tables: Vec::new(),
         };
         for (i, filter) in config.filters.iter().enumerate() {
-            let id = mapping::filter_id(i);
-            view.filters
-                .push(mapping::list_box(&id, filter, &engine.layout(&id).await?));
+            let id = ObjectId::configured(ObjectKind::Filter, i);
+            let list = mapping::list_box(&id, filter, &layout(&id).await?);
+            view.filters.push(list);
         }
         for (i, kpi) in config.kpis.iter().enumerate() {
-            let id = mapping::kpi_id(i);
-            view.kpis
-                .push(mapping::kpi(&id, kpi, &engine.layout(&id).await?));
+            let id = ObjectId::configured(ObjectKind::Kpi, i);
+            view.kpis.push(mapping::kpi(&id, kpi, &layout(&id).await?));
         }
         for (i, chart) in config.charts.iter().enumerate() {
-            let id = mapping::chart_id(i);
+            let id = ObjectId::configured(ObjectKind::Chart, i);
             view.charts
-                .push(mapping::chart(&id, chart, &engine.layout(&id).await?));
+                .push(mapping::chart(&id, chart, &layout(&id).await?));
         }
         for (i, table) in config.tables.iter().enumerate() {
-            let id = mapping::table_id(i);
-            let table_layout = engine.layout(&id).await?;
-            let pages = table_layout["qHyperCube"]["qDataPages"].clone();
+            let id = ObjectId::configured(ObjectKind::Table, i);
+            let table_layout = layout(&id).await?;
+            let pages = first_pages(&table_layout);
             view.tables
                 .push(mapping::table(&id, table, &table_layout, &pages));
         }
         for master in &config.masters {
-            let master_layout = engine.layout(&master.id).await?;
-            let id = &master.id;
+            let id = ObjectId::Master(master.id.clone());
+            let master_layout = layout(&id).await?;
             match mapping::master_view(master, &master_layout) {
                 Some(MasterView::ListBox(def)) => {
                     view.filters
-                        .push(mapping::list_box(id, &def, &master_layout))
+                        .push(mapping::list_box(&id, &def, &master_layout))
                 }
                 Some(MasterView::Kpi(def)) => {
-                    view.kpis.push(mapping::kpi(id, &def, &master_layout))
+                    view.kpis.push(mapping::kpi(&id, &def, &master_layout))
                 }
                 Some(MasterView::Chart(def)) => {
-                    view.charts.push(mapping::chart(id, &def, &master_layout))
+                    view.charts.push(mapping::chart(&id, &def, &master_layout))
                 }
                 Some(MasterView::Table(def)) => {
-                    let pages = master_layout["qHyperCube"]["qDataPages"].clone();
+                    let pages = first_pages(&master_layout);
                     view.tables
-                        .push(mapping::table(id, &def, &master_layout, &pages));
+                        .push(mapping::table(&id, &def, &master_layout, &pages));
                 }
                 None => tracing::warn!(object = %id, "master object has no data to show"),
             }
@@ -157,6 +177,18 @@ pub async fn load_dashboard() -> Result<DashboardView, AppError> {
         Ok(view)
     })
     .await
+}
+
+/// The data pages a hypercube's layout carries.
+#[cfg(feature = "ssr")]
+fn first_pages(
+    layout: &qlik::qix::layout::GenericObjectLayout,
+) -> Vec<qlik::qix::layout::NxDataPage> {
+    layout
+        .hyper_cube
+        .as_ref()
+        .and_then(|cube| cube.data_pages.clone())
+        .unwrap_or_default()
 }
 
 /// Selects (toggles) values of one of the dashboard's list boxes by element
@@ -176,7 +208,8 @@ pub async fn select_values(object_id: String, values: Vec<i64>) -> Result<(), Ap
             ));
         }
         let (ctx, engine) = server::engine_session().await?;
-        if !server::is_list_box(&ctx.dashboard, &engine, &object_id).await? {
+        let Ok(id) = object_id.parse();
+        if !server::is_list_box(&ctx.dashboard, &engine, &id).await? {
             return Err(AppError::NotFound("This list box does not exist.".into()));
         }
         engine.select_list_values(&object_id, &values, true).await?;
@@ -236,28 +269,29 @@ pub async fn table_page(
     sort: Option<TableSort>,
 ) -> Result<TableView, AppError> {
     use super::mapping;
+    use super::object_id::{ObjectId, ObjectKind};
+    use qlik::qix::layout::{NxDataPage, Rect};
 
     server::answer(async {
         let (ctx, engine) = server::engine_session().await?;
         let config = &ctx.dashboard;
         let no_table = || AppError::NotFound("This table does not exist.".into());
-        let configured = (0..config.tables.len())
-            .find(|i| mapping::table_id(*i) == object_id)
-            .map(|i| config.tables[i].clone());
+        let Ok(id) = object_id.parse::<ObjectId>();
+        let configured = id
+            .index_of(ObjectKind::Table)
+            .and_then(|i| config.tables.get(i).cloned());
         let master = config.masters.iter().find(|m| m.id == object_id);
         if configured.is_none() && master.is_none() {
             return Err(no_table());
         }
-        let layout = engine.layout(&object_id).await?;
+        let layout = server::layout(&engine, &id).await?;
         let def = configured
             .or_else(|| master.map(|m| mapping::master_table(m, &layout)))
             .ok_or_else(no_table)?;
-        let cube = &layout["qHyperCube"];
-        if !cube.is_object() {
-            return Err(no_table());
-        }
-        let width = cube["qSize"]["qcx"].as_u64().unwrap_or(1) as u32;
-        let total = cube["qSize"]["qcy"].as_u64().unwrap_or(0) as u32;
+        let cube = layout.hyper_cube.clone().ok_or_else(no_table)?;
+        let size = cube.size.clone().unwrap_or_default();
+        let width = size.cx.and_then(|n| u32::try_from(n).ok()).unwrap_or(1);
+        let total = size.cy.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
         if first_row > total {
             return Err(AppError::BadInput(format!(
                 "This table has {total} rows: a page cannot start at row {first_row}."
@@ -276,39 +310,48 @@ pub async fn table_page(
             .page_size
             .min(mapping::MAX_PAGE_CELLS / width.max(1))
             .max(1);
+        let first_page_rows = |pages: Vec<serde_json::Value>| {
+            let pages = mapping::parse_pages(pages);
+            qlik::qix::layout::first_page_rows(Some(&pages)).to_vec()
+        };
         let rows = match sort {
             Some(sort) if total <= mapping::SORTABLE_ROWS => {
                 let mut rows = Vec::new();
                 for part in mapping::whole_cube_pages(width, total) {
-                    let pages = engine.hypercube_page(&object_id, part).await?;
-                    if let Some(matrix) = pages.first().and_then(|p| p["qMatrix"].as_array()) {
-                        rows.extend(matrix.iter().cloned());
-                    }
+                    rows.extend(first_page_rows(
+                        engine.hypercube_page(&object_id, part).await?,
+                    ));
                 }
-                let dimensions = cube["qDimensionInfo"].as_array().map_or(0, Vec::len);
+                let dimensions = cube.dimension_info.as_ref().map_or(0, Vec::len);
                 mapping::sort_rows(&mut rows, sort, sort.column >= dimensions);
                 rows.into_iter()
                     .skip(first_row as usize)
                     .take(height as usize)
                     .collect()
             }
-            _ => engine
-                .hypercube_page(
-                    &object_id,
-                    qlik::qix::NxPage {
-                        left: 0,
-                        top: first_row,
-                        width,
-                        height,
-                    },
-                )
-                .await?
-                .first()
-                .and_then(|p| p["qMatrix"].as_array().cloned())
-                .unwrap_or_default(),
+            _ => first_page_rows(
+                engine
+                    .hypercube_page(
+                        &object_id,
+                        qlik::qix::NxPage {
+                            left: 0,
+                            top: first_row,
+                            width,
+                            height,
+                        },
+                    )
+                    .await?,
+            ),
         };
-        let pages = serde_json::json!([{"qArea": {"qTop": first_row}, "qMatrix": rows}]);
-        let mut view = mapping::table(&object_id, &def, &layout, &pages);
+        let page = NxDataPage {
+            area: Some(Rect {
+                top: Some(i32::try_from(first_row).unwrap_or(i32::MAX)),
+                ..Rect::default()
+            }),
+            matrix: Some(rows),
+            ..NxDataPage::default()
+        };
+        let mut view = mapping::table(&id, &def, &layout, &[page]);
         view.sort = sort.filter(|_| view.sortable);
         Ok(view)
     })

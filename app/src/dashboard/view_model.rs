@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::ChartKind;
+use super::object_id::ObjectId;
 
 /// A value's selection state, after Qlik's letters and colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -81,7 +82,7 @@ pub struct ListValue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListBoxView {
     /// Dashboard object id.
-    pub id: String,
+    pub id: ObjectId,
     /// Heading.
     pub heading: String,
     /// Values in display order.
@@ -96,7 +97,7 @@ pub struct ListBoxView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiView {
     /// Dashboard object id.
-    pub id: String,
+    pub id: ObjectId,
     /// Label.
     pub label: String,
     /// The formatted value, or a dash when it cannot be computed.
@@ -118,7 +119,7 @@ pub struct ChartPoint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChartView {
     /// Dashboard object id.
-    pub id: String,
+    pub id: ObjectId,
     /// Heading.
     pub title: String,
     /// Bar or line.
@@ -144,7 +145,7 @@ pub struct TableSort {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableView {
     /// Dashboard object id.
-    pub id: String,
+    pub id: ObjectId,
     /// Heading.
     pub title: String,
     /// Column headings.
@@ -263,7 +264,7 @@ mod tests {
     #[test]
     fn table_paging_texts() {
         let mut table = TableView {
-            id: "t".into(),
+            id: ObjectId::Master("t".into()),
             title: "T".into(),
             headers: vec![],
             numeric: vec![],

@@ -25,10 +25,10 @@ pub struct ThrottleConfig {
     /// Failures allowed per client address (any usernames) before any delay.
     pub address_free_failures: u32,
     /// The first delay, doubled with each further failure.
-    #[serde(with = "seconds")]
+    #[serde(with = "duration")]
     pub base_delay: Duration,
     /// The longest delay.
-    #[serde(with = "seconds")]
+    #[serde(with = "duration")]
     pub max_delay: Duration,
 }
 
@@ -43,17 +43,46 @@ impl Default for ThrottleConfig {
     }
 }
 
-mod seconds {
+/// A duration written as humantime text (`"2s"`, `"15m"`) or, as before,
+/// whole seconds; written back as text.
+mod duration {
+    use std::fmt;
     use std::time::Duration;
 
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::de::{self, Unexpected, Visitor};
+    use serde::{Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(d.as_secs())
+        s.collect_str(&humantime::format_duration(*d))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        u64::deserialize(d).map(Duration::from_secs)
+        d.deserialize_any(DurationVisitor)
+    }
+
+    struct DurationVisitor;
+
+    impl Visitor<'_> for DurationVisitor {
+        type Value = Duration;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a duration such as \"2s\" or \"15m\", or whole seconds")
+        }
+
+        fn visit_u64<E: de::Error>(self, seconds: u64) -> Result<Duration, E> {
+            Ok(Duration::from_secs(seconds))
+        }
+
+        fn visit_i64<E: de::Error>(self, seconds: i64) -> Result<Duration, E> {
+            u64::try_from(seconds)
+                .map(Duration::from_secs)
+                .map_err(|_| E::invalid_value(Unexpected::Signed(seconds), &self))
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Duration, E> {
+            humantime::parse_duration(text)
+                .map_err(|_| E::invalid_value(Unexpected::Str(text), &self))
+        }
     }
 }
 
@@ -282,6 +311,23 @@ pub(crate) fn fail(record: &mut Record, now: Instant, config: &ThrottleConfig, f
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delays_are_read_as_text_or_whole_seconds() {
+        use serde::de::IntoDeserializer;
+        use serde::de::value::Error;
+        let read = |d: serde::de::value::StrDeserializer<'_, Error>| duration::deserialize(d);
+        assert_eq!(
+            read("15m".into_deserializer()),
+            Ok(Duration::from_secs(900))
+        );
+        assert_eq!(read("2s".into_deserializer()), Ok(Duration::from_secs(2)));
+        assert!(read("soon".into_deserializer()).is_err());
+        let seconds: serde::de::value::I64Deserializer<Error> = 2_i64.into_deserializer();
+        assert_eq!(duration::deserialize(seconds), Ok(Duration::from_secs(2)));
+        let negative: serde::de::value::I64Deserializer<Error> = (-1_i64).into_deserializer();
+        assert!(duration::deserialize(negative).is_err());
+    }
 
     const ALICE_IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1));
     const OTHER_IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use hub::{Hub, HubConfig, ObjectDef, SessionSource};
 use qlik::proxy::Proxy;
 use qlik::qps::{QpsClient, QpsConfig};
+use qlik_sim::testing::rss_kib;
 use serde_json::{Value, json};
 use store::{SealingKey, Store};
 use tokio::sync::Semaphore;
@@ -108,19 +109,6 @@ fn objects() -> Vec<ObjectDef> {
             properties,
         })
         .collect()
-}
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {

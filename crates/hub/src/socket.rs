@@ -4,10 +4,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use qlik::proxy::SessionCookie;
+use qlik::qix::layout::GenericObjectLayout;
 use qlik::qix::{
     ConnectOptions, Connection, Doc, EngineUrl, FieldValue, GenericObject, HandleEvent,
     SessionState,
 };
+use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
@@ -174,23 +176,24 @@ pub(crate) async fn apply_selections(doc: &Doc, selections: &[FieldSelection]) -
 
 /// The selections as the current-selections object reports them.
 pub(crate) fn selections_from_layout(layout: &Value) -> Vec<FieldSelection> {
-    layout["qSelectionObject"]["qSelections"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| {
-                    let field = item["qField"].as_str()?.to_owned();
-                    let values: Vec<String> = item["qSelectedFieldSelectionInfo"]
-                        .as_array()?
-                        .iter()
-                        .filter_map(|v| v["qName"].as_str().map(str::to_owned))
-                        .collect();
-                    (!values.is_empty()).then_some(FieldSelection { field, values })
-                })
-                .collect()
-        })
+    let Ok(layout) = GenericObjectLayout::deserialize(layout) else {
+        tracing::warn!("the engine sent a selections layout this server cannot read");
+        return Vec::new();
+    };
+    let items = layout.selection_object.and_then(|o| o.selections);
+    items
         .unwrap_or_default()
+        .into_iter()
+        .filter_map(|item| {
+            let field = item.field?;
+            let values: Vec<String> = item
+                .selected_field_selection_info?
+                .into_iter()
+                .filter_map(|v| v.name)
+                .collect();
+            (!values.is_empty()).then_some(FieldSelection { field, values })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,22 +11,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use qlik_sim::data::{Context, Selections, layout, sample_app};
+use qlik_sim::testing::rss_kib;
 use serde_json::{Value, json};
 
 const ROWS: usize = 1_000_000;
-
-/// Resident set size in KiB, from /proc/self/status.
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn list_box(field: &str) -> Value {
     json!({"qInfo": {"qId": format!("lb-{field}"), "qType": "listbox"},

@@ -20,6 +20,7 @@ mod proxy;
 mod qps;
 mod sim;
 mod state;
+pub mod testing;
 mod tls;
 
 pub use catalog::Catalog;

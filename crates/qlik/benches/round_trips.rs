@@ -21,6 +21,9 @@
 //! simulator's send buffer until the client's delayed ACK fires. The window
 //! figures do not have that wait.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -28,9 +31,7 @@ use criterion::{Criterion, Throughput};
 use futures_util::StreamExt;
 use futures_util::future::join_all;
 use futures_util::stream::FuturesUnordered;
-use qlik::proxy::Proxy;
 use qlik::qix::{ConnectOptions, Connection, Doc, EngineUrl, Global};
-use qlik::qps::{QpsClient, QpsConfig, UserRef};
 use qlik_sim::{RunningSim, SimConfig, Simulator};
 use tokio::runtime::Runtime;
 
@@ -54,18 +55,8 @@ async fn engine() -> Engine {
     })
     .await
     .expect("start qlik-sim");
-    let qps = QpsClient::new(QpsConfig::new(format!("http://{}", sim.qps_addr()), ""))
-        .expect("QPS client");
-    let ticket = qps
-        .ticket(&UserRef::new("CORP", "bench"), &[])
-        .await
-        .expect("ticket");
+    let cookie = support::login(&sim, "bench").await;
     let proxy_base = format!("http://{}", sim.proxy_addr());
-    let cookie = Proxy::new(&proxy_base, "")
-        .expect("proxy client")
-        .redeem_ticket(&ticket)
-        .await
-        .expect("redeem");
     let url = EngineUrl::new(&proxy_base, "", APP);
     let connected = Connection::connect(ConnectOptions::new(url).cookie(cookie))
         .await

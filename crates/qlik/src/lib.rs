@@ -21,7 +21,8 @@
 //!
 //! ```
 //! use qlik::proxy::Proxy;
-//! use qlik::qix::{ConnectOptions, Connection, EngineUrl, NxCell, SessionState};
+//! use qlik::qix::layout::GenericObjectLayout;
+//! use qlik::qix::{ConnectOptions, Connection, EngineUrl, SessionState};
 //! use qlik::qps::{QpsClient, QpsConfig, UserRef};
 //! use qlik_sim::{SimConfig, Simulator};
 //! use serde_json::json;
@@ -62,16 +63,16 @@
 //!         .await?;
 //!
 //!     // 6. GetLayout: the first data page is in the layout.
-//!     let layout = chart.layout().await?;
-//!     let matrix = layout["qHyperCube"]["qDataPages"][0]["qMatrix"].clone();
-//!     let rows: Vec<Vec<NxCell>> = serde_json::from_value(matrix)?;
-//!     for row in &rows {
-//!         println!("{:<10} {:>14}", row[0].text, row[1].text);
+//!     let layout: GenericObjectLayout = serde_json::from_value(chart.layout().await?)?;
+//!     let cube = layout.hyper_cube.unwrap_or_default();
+//!     let rows = cube.first_page_rows();
+//!     for row in rows {
+//!         println!("{:<10} {:>14}", row[0].text(), row[1].text());
 //!     }
 //!
 //!     // The regions add up to the total.
 //!     assert_eq!(rows.len(), 4); // EMEA, Americas, APAC, Nordics
-//!     let sum: f64 = rows.iter().filter_map(|row| row[1].num.value()).sum();
+//!     let sum: f64 = rows.iter().filter_map(|row| row[1].number()).sum();
 //!     let total = doc.evaluate_ex("Sum(Sales)").await?["qNumber"].as_f64().unwrap_or(f64::NAN);
 //!     assert!((sum - total).abs() < 1e-6 * total);
 //!     println!("total {total}");

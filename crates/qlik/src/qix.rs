@@ -9,15 +9,18 @@
 
 mod connection;
 mod delta;
+mod generated;
 mod handles;
+pub mod layout;
 mod notification;
 mod types;
 mod url;
 
 pub use connection::{ConnectOptions, Connected, Connection, HandleEvent};
 pub use handles::{Doc, Field, GenericObject, Global};
+pub use layout::NxCell;
 pub use notification::{Notification, ProxyNotice, SessionState};
-pub use types::{FieldValue, NxCell, NxPage, ObjectInterface, QNum};
+pub use types::{FieldValue, NxPage, ObjectInterface, QNum};
 pub use url::EngineUrl;
 
 /// The handle of the Global object, the only static one.

@@ -1,39 +1,16 @@
 //! The client against qlik-sim over real sockets.
 
+mod support;
+
 use std::time::Duration;
 
+use support::{login, proxy, qps, sim, url};
+
+use qlik::Error;
 use qlik::proxy::Proxy;
 use qlik::qix::{ConnectOptions, Connection, EngineUrl, Notification, ProxyNotice, SessionState};
 use qlik::qps::{ClientIdentity, QpsClient, QpsConfig, UserRef};
-use qlik::{Error, proxy::SessionCookie};
-use qlik_sim::{RunningSim, SimConfig, Simulator, TlsFiles};
-
-async fn sim(config: SimConfig) -> RunningSim {
-    Simulator::start(config).await.unwrap()
-}
-
-fn qps(sim: &RunningSim) -> QpsClient {
-    QpsClient::new(QpsConfig::new(format!("http://{}", sim.qps_addr()), "")).unwrap()
-}
-
-fn proxy(sim: &RunningSim) -> Proxy {
-    Proxy::new(&format!("http://{}", sim.proxy_addr()), "").unwrap()
-}
-
-fn url(sim: &RunningSim) -> EngineUrl {
-    EngineUrl::new(&format!("http://{}", sim.proxy_addr()), "", "sample-sales")
-}
-
-async fn login(sim: &RunningSim, user: &str) -> SessionCookie {
-    let ticket = qps(sim)
-        .ticket(
-            &UserRef::new("CORP", user),
-            &[("Group".into(), "Sales".into())],
-        )
-        .await
-        .unwrap();
-    proxy(sim).redeem_ticket(&ticket).await.unwrap()
-}
+use qlik_sim::{SimConfig, TlsFiles};
 
 #[tokio::test]
 async fn ticket_cookie_socket_and_doc() {
@@ -236,11 +213,21 @@ async fn a_dropped_call_is_cancelled_and_the_connection_goes_on() {
         .await
         .unwrap();
     let connection = connected.connection;
-    let call = connection.call(-1, "EngineVersion", serde_json::json!([]));
-    // Poll once so the request is sent, then drop it.
-    let _ = tokio::time::timeout(Duration::from_nanos(1), call).await;
+    assert_eq!(sim.stats().calls_of("CancelRequest"), 0);
+    let mut call = Box::pin(connection.call(-1, "EngineVersion", serde_json::json!([])));
+    // Poll exactly once so the request is sent, then drop it unanswered: the
+    // client tells the engine with a `CancelRequest` naming it.
+    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(call.as_mut().poll(cx))).await;
+    assert!(
+        first.is_pending(),
+        "the call was answered before it was dropped"
+    );
+    drop(call);
     let version = connection.global().engine_version().await.unwrap();
     assert!(version.starts_with("12."));
+    // The cancel went out before the later call on the same socket.
+    assert_eq!(sim.stats().calls_of("CancelRequest"), 1);
+    assert_eq!(sim.stats().calls_of("EngineVersion"), 2);
 }
 
 #[tokio::test]

@@ -25,7 +25,7 @@ pub fn Chart(index: usize) -> impl IntoView {
     let chart = Memo::new(move |_| dash.view.with(|v| v.charts.get(index).cloned()));
     let (id, title, kind) = chart.with_untracked(|c| {
         c.as_ref()
-            .map(|c| (c.id.clone(), c.title.clone(), c.kind))
+            .map(|c| (c.id.to_string(), c.title.clone(), c.kind))
             .unwrap_or((String::new(), String::new(), ChartKind::Bar))
     });
     let shape = Memo::new(move |_| {

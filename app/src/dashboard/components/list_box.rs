@@ -52,7 +52,7 @@ fn state_name(state: ValueState) -> &'static str {
 pub fn ListBox(index: usize) -> impl IntoView {
     let dash = expect_context::<Dash>();
     let list = Memo::new(move |_| dash.view.with(|v| v.filters.get(index).cloned()));
-    let id = list.with_untracked(|l| l.as_ref().map(|l| l.id.clone()).unwrap_or_default());
+    let id = list.with_untracked(|l| l.as_ref().map(|l| l.id.to_string()).unwrap_or_default());
     let heading =
         list.with_untracked(|l| l.as_ref().map(|l| l.heading.clone()).unwrap_or_default());
     let query = RwSignal::new(String::new());
@@ -227,7 +227,7 @@ mod tests {
     #[test]
     fn counts() {
         let mut list = ListBoxView {
-            id: "f".into(),
+            id: crate::dashboard::object_id::ObjectId::Master("f".into()),
             heading: "Region".into(),
             values: vec![],
             selected: 0,

@@ -46,7 +46,7 @@ pub fn Table(index: usize) -> impl IntoView {
     let own = RwSignal::new(None::<TableView>);
     let loading = RwSignal::new(false);
     let shown = Memo::new(move |_| own.get().or_else(|| base.get()));
-    let id = base.with_untracked(|t| t.as_ref().map(|t| t.id.clone()).unwrap_or_default());
+    let id = base.with_untracked(|t| t.as_ref().map(|t| t.id.to_string()).unwrap_or_default());
     let title = base.with_untracked(|t| t.as_ref().map(|t| t.title.clone()).unwrap_or_default());
     let fetch = {
         let id = id.clone();

@@ -1,4 +1,5 @@
-//! The few engine structures the client decodes itself; layouts stay JSON.
+//! The engine structures the client's own calls use; layouts and object
+//! properties are in [`super::layout`].
 
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -35,31 +36,6 @@ impl QNum {
     pub fn value(self) -> Option<f64> {
         (!self.0.is_nan()).then_some(self.0)
     }
-}
-
-/// One cell of a data page.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NxCell {
-    /// The formatted text.
-    #[serde(rename = "qText", default)]
-    pub text: String,
-    /// The number (NaN for text-only values).
-    #[serde(rename = "qNum", default = "nan")]
-    pub num: QNum,
-    /// The value's index in its field (−2 null, −1 total, …; 0 for measures).
-    #[serde(rename = "qElemNumber", default)]
-    pub elem_number: i64,
-    /// The selection state letter: S, O, A, X, XS, L, …
-    #[serde(rename = "qState", default)]
-    pub state: String,
-    /// True for a null cell.
-    #[serde(rename = "qIsNull", default)]
-    pub is_null: bool,
-}
-
-fn nan() -> QNum {
-    QNum(f64::NAN)
 }
 
 /// A rectangle of a data page to fetch.
@@ -135,12 +111,6 @@ mod tests {
 
     #[test]
     fn decodes_qlik_special_numbers() {
-        let cell: NxCell =
-            serde_json::from_str(r#"{"qText":"Ann","qNum":"NaN","qElemNumber":5,"qState":"O"}"#)
-                .unwrap();
-        assert!(cell.num.0.is_nan());
-        assert_eq!(cell.num.value(), None);
-        assert_eq!(cell.elem_number, 5);
         let inf: QNum = serde_json::from_str(r#""-Infinity""#).unwrap();
         assert_eq!(inf.0, f64::NEG_INFINITY);
         let n: QNum = serde_json::from_str("12.5").unwrap();
