@@ -121,8 +121,6 @@ pub async fn login(
     Ok(())
 }
 
-/// What the browser is told when the session store fails (never the error itself).
-
 /// Ends the user's sessions everywhere and sends the browser to the login page.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
