@@ -15,7 +15,6 @@ use qlik::proxy::Proxy;
 use qlik::qix::{ConnectOptions, Connection, EngineUrl};
 use qlik::qps::{ClientIdentity, QpsClient, QpsConfig, UserRef};
 use qlik_sim::{RunningSim, SimConfig, Simulator, TlsFiles};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 
 /// The whole test stays under this (cargo builds the binary beforehand).
 const LIMIT: Duration = Duration::from_secs(120);
@@ -26,33 +25,9 @@ const KPI_EXPRESSIONS: [&str; 3] = [
     "Sum(Sales) - Sum(Cost)",
 ];
 
-/// Writes a CA (`root.pem`), a server certificate for 127.0.0.1 and a client
-/// certificate signed by it into `dir`.
+/// The site's private PKI (see `qlik_sim::testing::write_test_pki`).
 fn write_pki(dir: &Path) {
-    let write = |name: &str, pem: String| std::fs::write(dir.join(name), pem).unwrap();
-    let root_key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "Qlik CA");
-    let root = params.self_signed(&root_key).unwrap();
-    let server_key = KeyPair::generate().unwrap();
-    let server = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&server_key, &root, &root_key)
-        .unwrap();
-    let client_key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "QlikClient");
-    let client = params.signed_by(&client_key, &root, &root_key).unwrap();
-    write("root.pem", root.pem());
-    write("server.pem", server.pem());
-    write("server_key.pem", server_key.serialize_pem());
-    write("client.pem", client.pem());
-    write("client_key.pem", client_key.serialize_pem());
+    qlik_sim::testing::write_test_pki(dir).expect("a private CA");
 }
 
 /// The KPI texts as the engine computes them, read over TLS by a probe user.

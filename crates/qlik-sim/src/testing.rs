@@ -1,6 +1,6 @@
 //! Helpers for the tests and benchmarks of this crate and of the crates that
-//! run against the simulator. Dependency-free, so they cost nothing to keep
-//! in the library.
+//! run against the simulator. `rss_kib` is dependency-free; the private CA
+//! (`write_test_pki`) needs the `test-pki` feature (rcgen).
 
 /// This process's resident set size in KiB (`VmRSS` in `/proc/self/status`),
 /// 0 where that file does not exist.
@@ -14,6 +14,47 @@ pub fn rss_kib() -> u64 {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// Writes a private PKI as a Qlik site has it into `dir`: a CA (`root.pem`),
+/// a server certificate for 127.0.0.1 (`server.pem`, `server_key.pem`) and a
+/// client certificate (`client.pem`, `client_key.pem`, and both in
+/// `client_identity.pem`) signed by it.
+#[cfg(feature = "test-pki")]
+pub fn write_test_pki(dir: &std::path::Path) -> Result<(), String> {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let fail = |e: &dyn std::fmt::Display| e.to_string();
+    let write = |name: &str, pem: String| {
+        std::fs::write(dir.join(name), pem).map_err(|e| format!("{name}: {e}"))
+    };
+    let root_key = KeyPair::generate().map_err(|e| fail(&e))?;
+    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| fail(&e))?;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "Qlik CA");
+    let root = params.self_signed(&root_key).map_err(|e| fail(&e))?;
+    let server_key = KeyPair::generate().map_err(|e| fail(&e))?;
+    let server = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .and_then(|p| p.signed_by(&server_key, &root, &root_key))
+        .map_err(|e| fail(&e))?;
+    let client_key = KeyPair::generate().map_err(|e| fail(&e))?;
+    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| fail(&e))?;
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "QlikClient");
+    let client = params
+        .signed_by(&client_key, &root, &root_key)
+        .map_err(|e| fail(&e))?;
+    write("root.pem", root.pem())?;
+    write("server.pem", server.pem())?;
+    write("server_key.pem", server_key.serialize_pem())?;
+    write("client.pem", client.pem())?;
+    write("client_key.pem", client_key.serialize_pem())?;
+    write(
+        "client_identity.pem",
+        format!("{}\n{}", client.pem(), client_key.serialize_pem()),
+    )
 }
 
 #[cfg(test)]

@@ -6,40 +6,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use qlik_sim::{SimConfig, Simulator, TlsFiles};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use serde_json::{Value, json};
 
 const KEY: &str = "abcdefghij012345";
 
-/// Writes a CA (`root.pem`), a server certificate for 127.0.0.1 and a client
-/// certificate (`client.pem`: certificate then key) signed by it into `dir`.
+/// The site's private PKI (see `qlik_sim::testing::write_test_pki`).
 fn write_pki(dir: &Path) {
-    let write = |name: &str, pem: String| std::fs::write(dir.join(name), pem).unwrap();
-    let root_key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "Qlik CA");
-    let root = params.self_signed(&root_key).unwrap();
-    let server_key = KeyPair::generate().unwrap();
-    let server = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&server_key, &root, &root_key)
-        .unwrap();
-    let client_key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "QlikClient");
-    let client = params.signed_by(&client_key, &root, &root_key).unwrap();
-    write("root.pem", root.pem());
-    write("server.pem", server.pem());
-    write("server_key.pem", server_key.serialize_pem());
-    write(
-        "client.pem",
-        format!("{}\n{}", client.pem(), client_key.serialize_pem()),
-    );
+    qlik_sim::testing::write_test_pki(dir).expect("a private CA");
 }
 
 fn client(dir: &Path, with_certificate: bool) -> reqwest::Client {
@@ -51,7 +24,7 @@ fn client(dir: &Path, with_certificate: bool) -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10));
     if with_certificate {
-        let pem = std::fs::read(dir.join("client.pem")).unwrap();
+        let pem = std::fs::read(dir.join("client_identity.pem")).unwrap();
         builder = builder.identity(reqwest::Identity::from_pem(&pem).unwrap());
     }
     builder.build().unwrap()
