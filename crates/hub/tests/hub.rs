@@ -383,8 +383,10 @@ async fn changes_made_elsewhere_are_one_event_per_burst() {
     .unwrap();
     let doc = other.connection.global().get_active_doc().await.unwrap();
     let region = doc.get_field("Region").await.unwrap();
-    region.select("EMEA").await.unwrap();
-    region.toggle_select("APAC").await.unwrap();
+    // A burst: both calls sent at once (pipelined on the other socket).
+    let (first, second) = tokio::join!(region.select("EMEA"), region.toggle_select("APAC"));
+    first.unwrap();
+    second.unwrap();
     let first = tokio::time::timeout(Duration::from_secs(2), tab.recv()).await;
     assert!(first.is_ok(), "the change from elsewhere is announced");
     tokio::time::sleep(Duration::from_millis(300)).await;
