@@ -4,16 +4,16 @@
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The database could not be opened, read or written.
-    #[error("session store: {0}")]
+    #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     /// The schema could not be brought up to date.
-    #[error("session store schema: {0}")]
+    #[error("schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The store URL names no supported database.
-    #[error("session store URL: {0}")]
+    #[error("URL: {0}")]
     Url(String),
     /// The database file's permissions could not be set.
-    #[error("session store file {0}")]
+    #[error("file {0}")]
     File(String),
     /// The sealing key is not 32 bytes of base64.
     #[error("the session store key must be 32 bytes, base64-encoded: {0}")]
