@@ -28,14 +28,18 @@ fn is_public(path: &str) -> bool {
 pub async fn require_login(
     State(ctx): State<AppContext>,
     cookies: Cookies,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path();
     if request.method() != Method::GET || is_public(path) {
         return next.run(request).await;
     }
-    if sessions::current(&ctx, &cookies).await.is_some() {
+    if let Some((token, session)) = sessions::current(&ctx, &cookies).await {
+        // The page's server functions use this lookup instead of their own.
+        request
+            .extensions_mut()
+            .insert(sessions::LookedUp(token, session));
         let mut response = next.run(request).await;
         // A logged-in page must not come back from the cache after logout.
         response.headers_mut().insert(

@@ -6,12 +6,32 @@ use tower_cookies::{Cookie, Cookies};
 
 use super::context::AppContext;
 
-/// The live browser session of a request, if its cookie names one.
+/// The browser session the login guard already looked up for this request
+/// (in the request's extensions), so a page reads the store once.
+#[derive(Clone)]
+pub struct LookedUp(pub SessionToken, pub BrowserSession);
+
+/// The live browser session of a request, if its cookie names one: the one
+/// the guard looked up, or else from the store.
 pub async fn current(
     ctx: &AppContext,
     cookies: &Cookies,
 ) -> Option<(SessionToken, BrowserSession)> {
     let token = SessionToken::from_cookie(cookies.get(&ctx.sessions.cookie_name)?.value());
+    if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>()
+        && let Some(LookedUp(known, session)) = parts.extensions.get::<LookedUp>()
+        && *known == token
+    {
+        return Some((token, session.clone()));
+    }
+    lookup(ctx, token).await
+}
+
+/// Reads the browser session behind `token` from the store.
+pub async fn lookup(
+    ctx: &AppContext,
+    token: SessionToken,
+) -> Option<(SessionToken, BrowserSession)> {
     match ctx
         .store
         .browser_session(

@@ -152,8 +152,10 @@ impl Store {
         Ok(token)
     }
 
-    /// The live session behind `token`, refreshing its idle timer; `None` (and
-    /// the row deleted) when unknown or past the idle or absolute timeout.
+    /// The live session behind `token`, refreshing its idle timer (written
+    /// at most once a minute, or every half idle timeout if that is shorter);
+    /// `None` (and the row deleted) when unknown or past the idle or absolute
+    /// timeout.
     pub async fn browser_session(
         &self,
         token: &SessionToken,
@@ -176,7 +178,10 @@ impl Store {
             self.delete_browser_session(token).await?;
             return Ok(None);
         }
-        if now != last_seen {
+        // A use moves the idle timer, but a write per request is not needed
+        // for that: at most once a minute (or half the idle timeout if shorter).
+        let touch_every = (secs(idle) / 2).clamp(1, 60);
+        if now - last_seen >= touch_every {
             sqlx::query("UPDATE browser_sessions SET last_seen = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(&digest)

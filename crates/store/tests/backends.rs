@@ -51,6 +51,7 @@ on_both!(
     a_session_end_is_read_without_counting_as_a_use,
     expired_sessions_are_swept,
     the_store_reports_whether_it_is_writable,
+    a_use_moves_the_idle_timer_at_most_once_a_minute,
 );
 
 fn user() -> SessionUser {
@@ -316,4 +317,36 @@ async fn on_sqlite_there_is_nothing_to_coordinate() {
         .release()
         .await
         .unwrap();
+}
+
+async fn a_use_moves_the_idle_timer_at_most_once_a_minute(db: Database) {
+    let store = db.store(&SealingKey::generate_base64()).await;
+    let token = store.create_browser_session(&user()).await.unwrap();
+    let end = |idle: Duration| {
+        let (store, token) = (&store, &token);
+        async move {
+            store
+                .browser_session_end(token, idle, HOUR)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let at_login = end(HOUR).await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    // A use a second later, with an hour's idle timeout: no write.
+    store
+        .browser_session(&token, HOUR, HOUR)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(end(HOUR).await, at_login, "not written within the minute");
+    // With a 2 s idle timeout the timer is written every second.
+    let short = Duration::from_secs(2);
+    store
+        .browser_session(&token, short, HOUR)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(end(short).await > at_login - 3600 + 2, "moved by the use");
 }
