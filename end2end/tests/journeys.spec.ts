@@ -314,3 +314,18 @@ test('8. the dashboard is readable on a phone', async ({ browser, watch }) => {
   await keepScreenshot(page, 'dashboard-phone');
   await context.close();
 });
+
+test('9. printed, the dashboard shows its numbers without controls, charts full width', async ({ page }) => {
+  await login(page, 'carol');
+  await expect(listBox(page, 'Region')).toBeVisible();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.filters')).toBeHidden();
+  await expect(page.locator('.selection-steps')).toBeHidden();
+  await expect(page.locator('.table-pager').first()).toBeHidden();
+  await expect(page.locator('.kpis')).toBeVisible();
+  const content = await page.locator('.content').boundingBox();
+  const chart = await page.locator('.charts > *').first().boundingBox();
+  expect(chart!.width).toBeGreaterThan(content!.width * 0.95);
+  await page.emulateMedia({ media: 'screen' });
+  await expect(page.locator('.filters')).toBeVisible();
+});
