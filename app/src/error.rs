@@ -41,6 +41,10 @@ pub enum AppError {
     /// The request's arguments do not make sense.
     #[error("{0}")]
     BadInput(String),
+    /// The answer would be larger than the server allows (a download past
+    /// its row limit).
+    #[error("{0}")]
+    TooLarge(String),
     /// The call did not reach the server or its answer did not arrive.
     #[error("The server could not be reached. Please try again.")]
     Unreachable,
@@ -71,6 +75,7 @@ impl From<AppError> for Wire {
             } => ("Throttled", None, Some(retry_after_seconds)),
             AppError::NotFound(detail) => ("NotFound", Some(detail), None),
             AppError::BadInput(detail) => ("BadInput", Some(detail), None),
+            AppError::TooLarge(detail) => ("TooLarge", Some(detail), None),
             AppError::Unreachable => ("Unreachable", None, None),
         };
         Wire {
@@ -96,6 +101,7 @@ impl From<Wire> for AppError {
             },
             "NotFound" => AppError::NotFound(detail()),
             "BadInput" => AppError::BadInput(detail()),
+            "TooLarge" => AppError::TooLarge(detail()),
             _ => AppError::Unreachable,
         }
     }
@@ -108,6 +114,7 @@ impl AppError {
             AppError::SessionEnded => 401,
             AppError::NotFound(_) => 404,
             AppError::BadInput(_) => 400,
+            AppError::TooLarge(_) => 413,
             AppError::Throttled { .. } => 429,
             AppError::QlikRefused => 502,
             AppError::QlikUnavailable
@@ -159,7 +166,7 @@ impl From<hub::Error> for AppError {
     fn from(error: hub::Error) -> Self {
         match error {
             hub::Error::NotLoggedIn => AppError::SessionEnded,
-            hub::Error::UnknownObject(_) => {
+            hub::Error::UnknownObject(_) | hub::Error::UnknownApp(_) => {
                 AppError::NotFound("This part of the dashboard does not exist.".into())
             }
             hub::Error::Store(_) => AppError::StoreUnavailable,
@@ -187,6 +194,7 @@ mod tests {
             },
             AppError::NotFound("This table does not exist.".into()),
             AppError::BadInput("Invalid request: x".into()),
+            AppError::TooLarge("At most 10 rows.".into()),
         ] {
             let wire = error.ser();
             let text = String::from_utf8_lossy(&wire).into_owned();

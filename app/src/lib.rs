@@ -10,11 +10,12 @@ pub mod notice;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod theme;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -30,6 +31,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
+                // After the app's stylesheet: the configured brand colour wins.
+                <link rel="stylesheet" href=theme::STYLESHEET_PATH/>
             </head>
             <body>
                 <App/>
@@ -43,18 +46,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     notice::provide_site_notice();
+    theme::provide_site_theme();
+    let product = theme::site_theme().product_name;
     // Set only in the browser, once the WASM bundle has taken over the page.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
         <Stylesheet id="leptos" href="/pkg/qlik-mashup.css"/>
-        <Title text="qlik-mashup"/>
+        <Title text=product/>
         <Router>
             <div id="app" data-hydrated=move || hydrated.get().to_string()>
             <notice::DemoBanner/>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=StaticSegment("") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("login") view=pages::login::LoginPage/>
+                <Route path=ParamSegment("page") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
             </Routes>
             </div>
         </Router>

@@ -44,12 +44,58 @@ pub struct Config {
     pub qlik: QlikConfig,
     /// The LDAP directory; when absent, the embedded demo directory is started.
     pub ldap: Option<directory::LdapConfig>,
-    /// What the dashboard shows.
+    /// What the dashboard shows: the one-page shorthand (at `/`).
     pub dashboard: app::dashboard::config::DashboardConfig,
+    /// Several pages, each with a path, a title, an app and its objects
+    /// (instead of `[dashboard]`).
+    pub pages: Vec<app::dashboard::config::DashboardConfig>,
+    /// The company's look: product name, brand colour, logo.
+    pub theme: ThemeConfig,
+    /// Downloads of tables and charts.
+    pub export: ExportConfig,
     /// The live event streams.
     pub events: EventsConfig,
     /// Graceful shutdown.
     pub shutdown: ShutdownConfig,
+}
+
+/// The company's look, applied without rebuilding: CSS custom properties and
+/// the top bar's name and logo. Qlik's selection colours stay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThemeConfig {
+    /// The name in the top bar and the browser's title.
+    pub product_name: String,
+    /// The brand colour (`#rrggbb`): top bar, links, buttons, focus rings.
+    pub brand_colour: String,
+    /// A logo (SVG, PNG or JPEG file) shown in the top bar; absent: a mark in
+    /// the brand colour.
+    pub logo: Option<PathBuf>,
+}
+
+impl Default for ThemeConfig {
+    fn default() -> Self {
+        Self {
+            product_name: "qlik-mashup".into(),
+            brand_colour: "#1f3a5f".into(),
+            logo: None,
+        }
+    }
+}
+
+/// Downloads of tables and charts (`/export/{id}.csv` and `.xlsx`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportConfig {
+    /// Most rows one download holds; a larger one is refused with a message
+    /// asking for a narrower selection.
+    pub max_rows: u32,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        Self { max_rows: 100_000 }
+    }
 }
 
 /// The live event streams (`/api/events`).
@@ -406,6 +452,25 @@ impl Config {
                 "a /0 network trusts every client's X-Forwarded-For: list the proxies' addresses",
             );
         }
+        if !self.pages.is_empty() && self.dashboard != Default::default() {
+            return invalid(
+                "dashboard",
+                "set either [dashboard] (one page) or [[pages]], not both",
+            );
+        }
+        if self.dashboard.path != "/" {
+            return invalid(
+                "dashboard.path",
+                "[dashboard] is the one page at \"/\": use [[pages]] for pages at other paths",
+            );
+        }
+        self.dashboard_pages()?;
+        if !is_hex_colour(&self.theme.brand_colour) {
+            return invalid("theme.brand_colour", "must be a colour like \"#1f3a5f\"");
+        }
+        if self.export.max_rows == 0 {
+            return invalid("export.max_rows", "must be at least 1");
+        }
         if let Some(metrics) = self.metrics.listen
             && metrics.port() != 0
             && Some(metrics) == self.listen
@@ -416,6 +481,19 @@ impl Config {
             );
         }
         Ok(())
+    }
+
+    /// The dashboard's pages: `[[pages]]`, or the one `[dashboard]`.
+    pub fn dashboard_pages(&self) -> Result<app::dashboard::pages::Pages, ServerError> {
+        if self.pages.is_empty() {
+            return Ok(app::dashboard::pages::Pages::single(self.dashboard.clone()));
+        }
+        app::dashboard::pages::Pages::new(self.pages.clone()).map_err(|reason| {
+            ServerError::Invalid {
+                key: "pages",
+                reason,
+            }
+        })
     }
 
     /// Do users reach the server over https (its own TLS, or an https `public_url`)?
@@ -440,6 +518,11 @@ impl Config {
             .and_then(|url| PublicUrl::parse(url).ok())
             .map(|p| p.origin)
     }
+}
+
+/// `#rrggbb` (what a CSS custom property may safely hold).
+fn is_hex_colour(text: &str) -> bool {
+    text.len() == 7 && text.starts_with('#') && text[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// A parsed `public_url`.
@@ -553,6 +636,37 @@ mod tests {
             Err(ServerError::Invalid { key, .. }) => key,
             other => panic!("expected an invalid key, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn pages_or_dashboard_not_both_and_page_paths_are_checked() {
+        use app::dashboard::config::DashboardConfig;
+        let page = |path: &str| DashboardConfig {
+            path: path.into(),
+            ..DashboardConfig::default()
+        };
+        let key = |config: &Config| match config.validate() {
+            Err(ServerError::Invalid { key, .. }) => key,
+            other => panic!("{other:?}"),
+        };
+        let mut config = Config::default();
+        config.pages = vec![page("/"), page("/support")];
+        assert!(config.validate().is_ok());
+        assert_eq!(config.dashboard_pages().unwrap().iter().count(), 2);
+        config.dashboard.title = "Mine".into();
+        assert_eq!(key(&config), "dashboard");
+        let mut config = Config::default();
+        config.pages = vec![page("/support")];
+        assert_eq!(key(&config), "pages");
+        let mut config = Config::default();
+        config.dashboard.path = "/x".into();
+        assert_eq!(key(&config), "dashboard.path");
+        let mut config = Config::default();
+        config.theme.brand_colour = "red; background: url(x)".into();
+        assert_eq!(key(&config), "theme.brand_colour");
+        let mut config = Config::default();
+        config.export.max_rows = 0;
+        assert_eq!(key(&config), "export.max_rows");
     }
 
     #[test]

@@ -25,15 +25,26 @@ const REPLACED: &str = app::dashboard::components::live::REPLACED;
 /// What the browser waits before reconnecting a dropped stream.
 const RETRY: Duration = Duration::from_secs(1);
 
-/// Streams the logged-in user's change events; 401 without a session. The
+/// Which page's events (`?page=name`; absent: the home page's).
+#[derive(Debug, serde::Deserialize)]
+pub struct EventsQuery {
+    /// The page's name.
+    pub page: Option<String>,
+}
+
+/// Streams the logged-in user's change events on the page's app; 401
+/// without a session, 404 for a page that does not exist. The
 /// stream ends when its browser session does: logout or a new login (the
 /// registry ends it at once), idle or absolute timeout (a timer here), or
 /// server shutdown. It is not a use of the session.
-pub async fn stream(ctx: AppContext, cookies: Cookies) -> Response {
+pub async fn stream(ctx: AppContext, cookies: Cookies, query: EventsQuery) -> Response {
     let Some((token, session)) = sessions::current(&ctx, &cookies).await else {
         return (StatusCode::UNAUTHORIZED, AppError::SessionEnded.to_string()).into_response();
     };
-    let engine = match sessions::engine(&ctx, &session).await {
+    let Some(page) = ctx.pages.get(query.page.as_deref()) else {
+        return (StatusCode::NOT_FOUND, "This page does not exist.").into_response();
+    };
+    let engine = match sessions::engine(&ctx, &session, &page.config.app_id).await {
         Ok(engine) => engine,
         Err(error) => {
             let error = AppError::from(error);

@@ -21,6 +21,8 @@ fn is_public(path: &str) -> bool {
             | "/metrics"
             | "/favicon.svg"
             | "/robots.txt"
+            | "/theme.css"
+            | "/theme/logo"
     ) || path.starts_with("/pkg/")
 }
 

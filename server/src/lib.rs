@@ -8,12 +8,14 @@ pub mod config;
 mod edge;
 mod error;
 mod events;
+mod export;
 mod guard;
 mod metrics;
 mod notices;
 mod ready;
 mod routes;
 mod sweep;
+mod theme;
 mod tls;
 mod wiring;
 
@@ -126,7 +128,8 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
     let directory = wiring::authenticator(&config).await?;
     let store = wiring::store(&config).await?;
-    let (hub, qps, embedded_qlik) = wiring::hub(&config, store.clone()).await?;
+    let pages = Arc::new(config.dashboard_pages()?);
+    let (hub, qps, embedded_qlik) = wiring::hub(&config, &pages, store.clone()).await?;
     let readiness = ready::Readiness {
         store: store.clone(),
         qps,
@@ -135,6 +138,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     };
     let ctx = wiring::app_context(
         &config,
+        pages,
         store.clone(),
         hub.clone(),
         directory.authenticator,
@@ -150,6 +154,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         trusted_proxies: Arc::from(config.trusted_proxies.clone()),
         readiness,
         metrics: config.metrics.listen.is_none(),
+        theme: theme::router(&config.theme, theme::Logo::load(&config.theme)?),
     };
     let router =
         routes::router(leptos, ctx, public).into_make_service_with_connect_info::<SocketAddr>();

@@ -9,7 +9,7 @@ use std::time::Duration;
 use app::server::AppContext;
 use app::{App, shell};
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Query, Request};
 use axum::middleware;
 use axum::response::Response;
 use axum::routing::get;
@@ -18,11 +18,12 @@ use leptos::prelude::{LeptosOptions, provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_cookies::CookieManagerLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeFile;
 use tower_http::trace::TraceLayer;
 
 use crate::edge::{self, CspNonce, EdgeSettings};
 use crate::ready::{self, Readiness};
-use crate::{client_address, events, guard, metrics};
+use crate::{client_address, events, export, guard, metrics};
 
 /// What the public router is built from, besides the app's own context.
 pub struct PublicRoutes {
@@ -34,6 +35,8 @@ pub struct PublicRoutes {
     pub readiness: Readiness,
     /// Serve `/metrics` here (no separate `metrics.listen`).
     pub metrics: bool,
+    /// `/theme.css` and the logo.
+    pub theme: Router<LeptosOptions>,
 }
 
 /// Builds the whole public HTTP application.
@@ -51,6 +54,7 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
         trusted_proxies,
         readiness,
         metrics: serve_metrics,
+        theme,
     } = public;
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -62,12 +66,22 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
             events::PATH,
             get({
                 let ctx = ctx.clone();
-                move |cookies: tower_cookies::Cookies| events::stream(ctx.clone(), cookies)
+                move |cookies: tower_cookies::Cookies, Query(query): Query<events::EventsQuery>| {
+                    events::stream(ctx.clone(), cookies, query)
+                }
+            }),
+        )
+        .route(
+            export::ROUTE,
+            get({
+                let ctx = ctx.clone();
+                move |session, file, query| export::download(ctx.clone(), session, file, query)
             }),
         );
     if serve_metrics {
         router = router.merge(metrics_router(ctx.hub.clone()));
     }
+    router = router.merge(theme).merge(site_files(&leptos));
     let same_origin_settings = edge_settings.clone();
     router
         .leptos_routes_with_context(&leptos, routes, context, {
@@ -111,6 +125,21 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
                 )
                 .on_failure(()),
         )
+}
+
+/// The files at the top of the site root (`public/`: the favicon,
+/// `robots.txt`), each on its own route: a page's path (`/{page}`) would
+/// otherwise take them. Deeper paths (`/pkg/…`) are the fallback's.
+fn site_files(leptos: &LeptosOptions) -> Router<LeptosOptions> {
+    let root = std::path::Path::new(leptos.site_root.as_ref());
+    let mut router = Router::new();
+    for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if let (true, Some(name)) = (path.is_file(), path.file_name().and_then(|n| n.to_str())) {
+            router = router.route_service(&format!("/{name}"), ServeFile::new(&path));
+        }
+    }
+    router
 }
 
 /// `/metrics` alone (for `metrics.listen`, or merged into the public router).

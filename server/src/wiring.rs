@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use app::dashboard::pages::Pages;
 use app::notice::{DemoLogin, SiteNotice};
 use app::server::{AppContext, SessionSettings, Streams};
 use auth::{AuthError, Authenticator, BoxFuture, Identity, LoginThrottle, Throttle};
@@ -30,6 +31,7 @@ pub async fn store(config: &Config) -> Result<Store, ServerError> {
 /// Assembles what pages and server functions need.
 pub fn app_context(
     config: &Config,
+    pages: Arc<Pages>,
     store: Store,
     hub: hub::Hub,
     authenticator: Arc<dyn Authenticator>,
@@ -54,7 +56,12 @@ pub fn app_context(
     AppContext {
         store,
         hub,
-        dashboard: Arc::new(config.dashboard.clone()),
+        pages,
+        export_max_rows: config.export.max_rows,
+        theme: app::theme::SiteTheme {
+            product_name: config.theme.product_name.clone(),
+            logo: config.theme.logo.is_some(),
+        },
         authenticator,
         throttle,
         sessions: SessionSettings {
@@ -223,6 +230,7 @@ pub async fn authenticator(config: &Config) -> Result<DirectoryParts, ServerErro
 /// QPS client for the readiness check.
 pub async fn hub(
     config: &Config,
+    pages: &Pages,
     store: store::Store,
 ) -> Result<(hub::Hub, qlik::qps::QpsClient, Option<qlik_sim::RunningSim>), ServerError> {
     let qlik_config = &config.qlik;
@@ -280,29 +288,17 @@ pub async fn hub(
         None => qlik::proxy::Proxy::new(&proxy_url, &qlik_config.virtual_proxy),
     }
     .map_err(qlik_error)?;
-    let objects = app::dashboard::mapping::object_properties(&config.dashboard)
-        .into_iter()
-        .map(|(id, properties)| hub::ObjectDef::Session { id, properties })
-        .chain(
-            config
-                .dashboard
-                .masters
-                .iter()
-                .map(|m| hub::ObjectDef::Master { id: m.id.clone() }),
-        )
-        .collect();
     let hub_config = hub::HubConfig {
         qps: qps.clone(),
         proxy,
         engine_base: proxy_url,
         virtual_proxy: qlik_config.virtual_proxy.clone(),
-        app_id: config.dashboard.app_id.clone(),
+        apps: hub_apps(pages),
         ttl_seconds: qlik_config.engine_ttl.as_secs().min(u64::from(u32::MAX)) as u32,
         session_source: match qlik_config.session_source {
             SessionSourceConfig::Ticket => hub::SessionSource::Ticket,
             SessionSourceConfig::SessionApi => hub::SessionSource::SessionApi,
         },
-        objects,
         idle_eviction: qlik_config.idle_eviction,
         keepalive_interval: qlik_config.keepalive_interval,
         origin: qlik_config.origin.clone(),
@@ -310,4 +306,41 @@ pub async fn hub(
         root_ca: roots,
     };
     Ok((hub::Hub::new(hub_config, store), qps, sim))
+}
+
+/// The apps of the pages, each with the objects of every page on it (in the
+/// order the pages name them): configured objects under the page's own ids,
+/// master objects once per app.
+fn hub_apps(pages: &Pages) -> Vec<hub::AppObjects> {
+    let mut apps: Vec<hub::AppObjects> = Vec::new();
+    for page in pages.iter() {
+        let config = &page.config;
+        let at = match apps.iter().position(|a| a.app_id == config.app_id) {
+            Some(at) => at,
+            None => {
+                apps.push(hub::AppObjects {
+                    app_id: config.app_id.clone(),
+                    objects: Vec::new(),
+                });
+                apps.len() - 1
+            }
+        };
+        let objects = &mut apps[at].objects;
+        for (id, properties) in app::dashboard::mapping::dashboard_objects(config) {
+            // Options, strings, numbers and lists: serialising cannot fail.
+            let properties = serde_json::to_value(properties).unwrap_or_default();
+            objects.push(hub::ObjectDef::Session {
+                id: page.hub_id(&id),
+                properties,
+            });
+        }
+        for master in &config.masters {
+            if !objects.iter().any(|o| o.id() == master.id) {
+                objects.push(hub::ObjectDef::Master {
+                    id: master.id.clone(),
+                });
+            }
+        }
+    }
+    apps
 }

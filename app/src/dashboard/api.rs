@@ -1,5 +1,7 @@
 //! Server functions of the dashboard: the whole view, selections, table pages.
-//! They act on the user's held engine session and return only view models.
+//! They act on the user's held engine session on the page's app and return
+//! only view models. `page` names the page (`None`: the home page); object
+//! ids are the page's own.
 
 use leptos::prelude::*;
 
@@ -16,26 +18,61 @@ mod server {
     use crate::dashboard::config::DashboardConfig;
     use crate::dashboard::mapping::{self, MasterView};
     use crate::dashboard::object_id::{ObjectId, ObjectKind};
+    use crate::dashboard::pages::Page;
     use crate::error::AppError;
     use crate::server::{AppContext, sessions};
 
     /// Most values one selection may name.
     pub const MAX_SELECTED_VALUES: usize = 10_000;
 
-    /// The logged-in user's engine session, or the error to show.
-    pub async fn engine_session() -> Result<(AppContext, Arc<hub::EngineSession>), AppError> {
+    /// A request's page and the user's engine session on its app.
+    pub struct OnPage {
+        /// The server's context.
+        pub ctx: AppContext,
+        /// The page.
+        pub page: Arc<Page>,
+        /// The user's engine session on the page's app.
+        pub engine: Arc<hub::EngineSession>,
+    }
+
+    impl OnPage {
+        /// The page's configuration.
+        pub fn config(&self) -> &DashboardConfig {
+            &self.page.config
+        }
+
+        /// The layout of one of the page's objects, typed.
+        pub async fn layout(
+            &self,
+            id: &ObjectId,
+        ) -> Result<qlik::qix::layout::GenericObjectLayout, AppError> {
+            Ok(mapping::parse_layout(
+                self.engine.layout(&self.page.hub_id(id)).await?,
+            ))
+        }
+    }
+
+    /// The page named `page` and the logged-in user's engine session on its
+    /// app, or the error to show.
+    pub async fn on_page(page: Option<&str>) -> Result<OnPage, AppError> {
         let ctx = use_context::<AppContext>().ok_or_else(|| {
             tracing::error!("server misconfigured: no app context");
             AppError::Unreachable
         })?;
+        // Any one-segment path reaches the page route: a name that is no
+        // page is a 404 whether or not a session comes with it.
+        let page = ctx
+            .pages
+            .get(page)
+            .ok_or_else(|| AppError::NotFound("This page does not exist.".into()))?;
         let cookies: tower_cookies::Cookies = leptos_axum::extract()
             .await
             .map_err(|_| AppError::SessionEnded)?;
         let (_, session) = sessions::current(&ctx, &cookies)
             .await
             .ok_or(AppError::SessionEnded)?;
-        let engine = sessions::engine(&ctx, &session).await?;
-        Ok((ctx, engine))
+        let engine = sessions::engine(&ctx, &session, &page.config.app_id).await?;
+        Ok(OnPage { ctx, page, engine })
     }
 
     /// Runs a server function's body; a failure sets its HTTP status.
@@ -43,21 +80,10 @@ mod server {
         body.await.map_err(AppError::answered)
     }
 
-    /// A generic object's layout, typed.
-    pub async fn layout(
-        engine: &hub::EngineSession,
-        id: &ObjectId,
-    ) -> Result<qlik::qix::layout::GenericObjectLayout, AppError> {
-        Ok(mapping::parse_layout(engine.layout(&id.to_string()).await?))
-    }
-
-    /// True when `object_id` is a list box of the dashboard: a configured
+    /// True when `object_id` is a list box of the page: a configured
     /// filter, or a master object whose layout is a list object.
-    pub async fn is_list_box(
-        config: &DashboardConfig,
-        engine: &hub::EngineSession,
-        object_id: &ObjectId,
-    ) -> Result<bool, AppError> {
+    pub async fn is_list_box(on: &OnPage, object_id: &ObjectId) -> Result<bool, AppError> {
+        let config = on.config();
         if object_id
             .index_of(ObjectKind::Filter)
             .is_some_and(|i| i < config.filters.len())
@@ -70,21 +96,18 @@ mod server {
             .find(|m| m.id == object_id.to_string())
         {
             Some(master) => Ok(matches!(
-                mapping::master_view(master, &layout(engine, object_id).await?),
+                mapping::master_view(master, &on.layout(object_id).await?),
                 Some(MasterView::ListBox(_))
             )),
             None => Ok(false),
         }
     }
 
-    /// True when `field` is one of the dashboard's own fields: a filter's, a
+    /// True when `field` is one of the page's own fields: a filter's, a
     /// chart's or table's dimension, a master list box's, or one shown in
     /// the selections bar.
-    pub async fn is_dashboard_field(
-        config: &DashboardConfig,
-        engine: &hub::EngineSession,
-        field: &str,
-    ) -> Result<bool, AppError> {
+    pub async fn is_dashboard_field(on: &OnPage, field: &str) -> Result<bool, AppError> {
+        let config = on.config();
         let configured = config.filters.iter().any(|f| f.field == field)
             || config.charts.iter().any(|c| c.dimension == field)
             || config
@@ -94,15 +117,16 @@ mod server {
         if configured {
             return Ok(true);
         }
-        let selected =
-            mapping::selections(&mapping::parse_layout(engine.current_selections().await?));
+        let selected = mapping::selections(&mapping::parse_layout(
+            on.engine.current_selections().await?,
+        ));
         if selected.chips.iter().any(|chip| chip.field == field) {
             return Ok(true);
         }
         for master in &config.masters {
             let id = ObjectId::Master(master.id.clone());
             if let Some(MasterView::ListBox(def)) =
-                mapping::master_view(master, &layout(engine, &id).await?)
+                mapping::master_view(master, &on.layout(&id).await?)
                 && def.field == field
             {
                 return Ok(true);
@@ -112,18 +136,20 @@ mod server {
     }
 }
 
-/// Everything on the dashboard, from the engine session's (cached) layouts.
+/// Everything on a page, from the engine session's (cached) layouts.
 #[server(prefix = "/api", endpoint = "dashboard")]
-pub async fn load_dashboard() -> Result<DashboardView, AppError> {
+pub async fn load_dashboard(page: Option<String>) -> Result<DashboardView, AppError> {
     use super::mapping::{self, MasterView};
     use super::object_id::{ObjectId, ObjectKind};
 
     server::answer(async {
-        let (ctx, engine) = server::engine_session().await?;
-        let config = &ctx.dashboard;
-        let layout = async |id: &ObjectId| server::layout(&engine, id).await;
-        let selections = mapping::parse_layout(engine.current_selections().await?);
+        let on = server::on_page(page.as_deref()).await?;
+        let config = on.config();
+        let layout = async |id: &ObjectId| on.layout(id).await;
+        let selections = mapping::parse_layout(on.engine.current_selections().await?);
         let mut view = DashboardView {
+            page: on.page.name.clone(),
+            nav: on.ctx.pages.links(&on.page.name),
             title: config.title.clone(),
             selections: mapping::selections(&selections),
             filters: Vec::new(),
@@ -191,10 +217,14 @@ fn first_pages(
         .unwrap_or_default()
 }
 
-/// Selects (toggles) values of one of the dashboard's list boxes by element
+/// Selects (toggles) values of one of the page's list boxes by element
 /// number.
 #[server(prefix = "/api", endpoint = "select")]
-pub async fn select_values(object_id: String, values: Vec<i64>) -> Result<(), AppError> {
+pub async fn select_values(
+    page: Option<String>,
+    object_id: String,
+    values: Vec<i64>,
+) -> Result<(), AppError> {
     server::answer(async {
         if values.is_empty() || values.len() > server::MAX_SELECTED_VALUES {
             return Err(AppError::BadInput(format!(
@@ -207,12 +237,14 @@ pub async fn select_values(object_id: String, values: Vec<i64>) -> Result<(), Ap
                 "Values are element numbers (0 or more).".into(),
             ));
         }
-        let (ctx, engine) = server::engine_session().await?;
+        let on = server::on_page(page.as_deref()).await?;
         let Ok(id) = object_id.parse();
-        if !server::is_list_box(&ctx.dashboard, &engine, &id).await? {
+        if !server::is_list_box(&on, &id).await? {
             return Err(AppError::NotFound("This list box does not exist.".into()));
         }
-        engine.select_list_values(&object_id, &values, true).await?;
+        on.engine
+            .select_list_values(&on.page.hub_id(&id), &values, true)
+            .await?;
         Ok(())
     })
     .await
@@ -229,11 +261,11 @@ pub enum SelectionStep {
     Forward,
 }
 
-/// Clears all selections, or steps back or forward.
+/// Clears all selections, or steps back or forward (in the page's app).
 #[server(prefix = "/api", endpoint = "step")]
-pub async fn step_selections(step: SelectionStep) -> Result<(), AppError> {
+pub async fn step_selections(page: Option<String>, step: SelectionStep) -> Result<(), AppError> {
     server::answer(async {
-        let (_, engine) = server::engine_session().await?;
+        let engine = server::on_page(page.as_deref()).await?.engine;
         match step {
             SelectionStep::ClearAll => engine.clear_all().await,
             SelectionStep::Back => engine.back().await,
@@ -244,17 +276,17 @@ pub async fn step_selections(step: SelectionStep) -> Result<(), AppError> {
     .await
 }
 
-/// Clears the selection of one of the dashboard's fields.
+/// Clears the selection of one of the page's fields.
 #[server(prefix = "/api", endpoint = "clear-field")]
-pub async fn clear_field(field: String) -> Result<(), AppError> {
+pub async fn clear_field(page: Option<String>, field: String) -> Result<(), AppError> {
     server::answer(async {
-        let (ctx, engine) = server::engine_session().await?;
-        if !server::is_dashboard_field(&ctx.dashboard, &engine, &field).await? {
+        let on = server::on_page(page.as_deref()).await?;
+        if !server::is_dashboard_field(&on, &field).await? {
             return Err(AppError::NotFound(
                 "This field is not on the dashboard.".into(),
             ));
         }
-        engine.clear_field(&field).await?;
+        on.engine.clear_field(&field).await?;
         Ok(())
     })
     .await
@@ -264,6 +296,7 @@ pub async fn clear_field(field: String) -> Result<(), AppError> {
 /// sorted by one column.
 #[server(prefix = "/api", endpoint = "table-page")]
 pub async fn table_page(
+    page: Option<String>,
     object_id: String,
     first_row: u32,
     sort: Option<TableSort>,
@@ -273,8 +306,8 @@ pub async fn table_page(
     use qlik::qix::layout::{NxDataPage, Rect};
 
     server::answer(async {
-        let (ctx, engine) = server::engine_session().await?;
-        let config = &ctx.dashboard;
+        let on = server::on_page(page.as_deref()).await?;
+        let config = on.config();
         let no_table = || AppError::NotFound("This table does not exist.".into());
         let Ok(id) = object_id.parse::<ObjectId>();
         let configured = id
@@ -284,7 +317,8 @@ pub async fn table_page(
         if configured.is_none() && master.is_none() {
             return Err(no_table());
         }
-        let layout = server::layout(&engine, &id).await?;
+        let layout = on.layout(&id).await?;
+        let hub_id = on.page.hub_id(&id);
         let def = configured
             .or_else(|| master.map(|m| mapping::master_table(m, &layout)))
             .ok_or_else(no_table)?;
@@ -319,7 +353,7 @@ pub async fn table_page(
                 let mut rows = Vec::new();
                 for part in mapping::whole_cube_pages(width, total) {
                     rows.extend(first_page_rows(
-                        engine.hypercube_page(&object_id, part).await?,
+                        on.engine.hypercube_page(&hub_id, part).await?,
                     ));
                 }
                 let dimensions = cube.dimension_info.as_ref().map_or(0, Vec::len);
@@ -330,9 +364,9 @@ pub async fn table_page(
                     .collect()
             }
             _ => first_page_rows(
-                engine
+                on.engine
                     .hypercube_page(
-                        &object_id,
+                        &hub_id,
                         qlik::qix::NxPage {
                             left: 0,
                             top: first_row,

@@ -1,11 +1,15 @@
-//! What the dashboard shows, as written in the `[dashboard]` configuration.
+//! What a dashboard page shows, as written in `[dashboard]` (the one-page
+//! shorthand) or in each of `[[pages]]`.
 
 use serde::{Deserialize, Serialize};
 
-/// The dashboard definition.
+/// A dashboard page's definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DashboardConfig {
+    /// Where the page is served: `/` (the home page) or `/name` (in
+    /// `[[pages]]`; `[dashboard]` is always at `/`).
+    pub path: String,
     /// The Qlik app (its id) the dashboard reads.
     pub app_id: String,
     /// The page title.
@@ -119,6 +123,7 @@ impl Default for DashboardConfig {
             expression: expression.into(),
         };
         Self {
+            path: "/".into(),
             app_id: "sample-sales".into(),
             title: "Sales overview".into(),
             filters: ["Region", "Category", "Year"]

@@ -12,7 +12,7 @@ pub mod rows;
 pub mod views;
 
 pub use masters::{MasterView, master_table, master_view};
-pub use properties::{dashboard_objects, object_properties};
+pub use properties::dashboard_objects;
 pub use rows::{sort_rows, whole_cube_pages};
 pub use views::{chart, kpi, list_box, parse_layout, parse_pages, selections, table};
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::ChartKind;
 use super::object_id::ObjectId;
+use super::pages::PageLink;
 
 /// A value's selection state, after Qlik's letters and colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -207,9 +208,13 @@ pub struct SelectionsView {
     pub can_forward: bool,
 }
 
-/// Everything on the dashboard.
+/// Everything on a dashboard page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DashboardView {
+    /// The page's name (empty for the home page): what its server calls name.
+    pub page: String,
+    /// Links to every page (the navigation; one page: none shown).
+    pub nav: Vec<PageLink>,
     /// Page title.
     pub title: String,
     /// Current selections.

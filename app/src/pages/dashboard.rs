@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
 
 use crate::account::current_viewer;
 use crate::dashboard::api::load_dashboard;
@@ -14,19 +15,21 @@ use crate::dashboard::components::selections::SelectionsBar;
 use crate::dashboard::components::state::Dash;
 use crate::dashboard::components::table::Table;
 use crate::dashboard::view_model::DashboardView;
+use crate::error::AppError;
+use crate::theme::Brand;
 
-/// The page: top bar, then the dashboard once its first view is loaded (on
-/// the server, so the first HTML already holds the numbers).
+/// A dashboard page (`/` or `/{page}`): top bar, then the dashboard once its
+/// first view is loaded (on the server, so the first HTML already holds the
+/// numbers).
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let params = use_params_map();
+    let page = move || params.with(|p| p.get("page"));
     let viewer = Resource::new(|| (), |_| current_viewer());
-    let first_view = Resource::new(|| (), |_| load_dashboard());
+    let first_view = Resource::new(page, load_dashboard);
     view! {
         <header class="topbar">
-            <span class="brand">
-                <span class="brand-mark" aria-hidden="true"></span>
-                "qlik-mashup"
-            </span>
+            <Brand/>
             <Suspense>
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|v| view! {
@@ -44,18 +47,48 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match first_view.await {
                     Ok(view) => view! { <Dashboard initial=view/> }.into_any(),
-                    Err(error) => view! {
+                    Err(error) => {
+                        set_status(&error);
+                        view! {
                         <main class="page">
                             <div class="notice notice-error" role="alert">
                                 <p>{error.to_string()}</p>
                                 <p><a href="/">"Try again"</a></p>
                             </div>
                         </main>
-                    }.into_any(),
+                        }.into_any()
+                    }
                 }
             })}
         </Suspense>
     }
+}
+
+/// The page's HTTP status for an error (e.g. 404 for a page that does not
+/// exist), when rendered on the server.
+fn set_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status())
+    {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
+}
+
+/// Links to the site's pages (none with a single page).
+#[component]
+fn PageNav(links: Vec<crate::dashboard::pages::PageLink>) -> impl IntoView {
+    (links.len() > 1).then(|| {
+        view! {
+            <nav class="page-nav" aria-label="Pages">
+                {links.into_iter().map(|link| view! {
+                    <a href=link.href aria-current=link.current.then_some("page")>{link.title}</a>
+                }).collect_view()}
+            </nav>
+        }
+    })
 }
 
 /// The dashboard around its first view.
@@ -68,6 +101,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
         initial.tables.len(),
     );
     let title = initial.title.clone();
+    let nav = initial.nav.clone();
     let dash = Dash::new(initial);
     provide_context(dash);
     // Effects run in the browser only: the live channel opens after hydration.
@@ -75,6 +109,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
     let (filters, kpis, charts, tables) = counts;
     view! {
         <Title text=title.clone()/>
+        <PageNav links=nav/>
         <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
                 <h1>{title}</h1>

@@ -7,8 +7,9 @@ use auth::{Authenticator, LoginThrottle};
 use hub::Hub;
 use store::Store;
 
-use crate::dashboard::config::DashboardConfig;
+use crate::dashboard::pages::Pages;
 use crate::notice::SiteNotice;
+use crate::theme::SiteTheme;
 
 /// Browser-session cookie settings.
 #[derive(Debug, Clone)]
@@ -38,12 +39,16 @@ pub struct AppContext {
     pub user_directory: String,
     /// Every user's engine session.
     pub hub: Hub,
-    /// What the dashboard shows.
-    pub dashboard: Arc<DashboardConfig>,
+    /// The dashboard's pages (each with its app and objects).
+    pub pages: Arc<Pages>,
+    /// Most rows one export holds.
+    pub export_max_rows: u32,
     /// The open event streams (ended with their browser sessions).
     pub streams: super::Streams,
     /// What pages say about the site (the demo directory).
     pub notice: SiteNotice,
+    /// The product name and logo of the top bar.
+    pub theme: SiteTheme,
 }
 
 impl AppContext {

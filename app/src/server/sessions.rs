@@ -67,15 +67,16 @@ pub fn clear_cookie(ctx: &AppContext, cookies: &Cookies) {
     cookies.remove(cookie);
 }
 
-/// The user's held engine session (made or re-attached by the hub); a failure
-/// is logged here and returned for the caller to phrase.
+/// The user's held engine session on `app_id` (made or re-attached by the
+/// hub); a failure is logged here and returned for the caller to phrase.
 pub async fn engine(
     ctx: &AppContext,
     session: &BrowserSession,
+    app_id: &str,
 ) -> Result<std::sync::Arc<hub::EngineSession>, hub::Error> {
     let user = &session.user;
     ctx.hub
-        .session(&user.directory, &user.user_id, &user.attributes)
+        .session_in(app_id, &user.directory, &user.user_id, &user.attributes)
         .await
         .inspect_err(|error| {
             tracing::warn!(user = ?user.user_id, %error, "engine session unavailable");

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hub::{Hub, HubConfig, ObjectDef, SessionSource};
+use hub::{AppObjects, Hub, HubConfig, ObjectDef, SessionSource};
 use qlik::proxy::Proxy;
 use qlik::qps::{QpsClient, QpsConfig};
 use qlik_sim::testing::rss_kib;
@@ -158,10 +158,12 @@ async fn run_bench() {
         proxy: Proxy::new(&format!("http://{proxy_addr}"), "").expect("proxy client"),
         engine_base: format!("ws://{proxy_addr}"),
         virtual_proxy: String::new(),
-        app_id: "sample-sales".into(),
         ttl_seconds: 300,
         session_source: SessionSource::Ticket,
-        objects: objects(),
+        apps: vec![AppObjects {
+            app_id: "sample-sales".into(),
+            objects: objects(),
+        }],
         idle_eviction: Duration::from_secs(3600),
         keepalive_interval: Duration::from_secs(3600),
         origin: None,

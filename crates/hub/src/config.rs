@@ -39,6 +39,16 @@ impl ObjectDef {
     }
 }
 
+/// An app the dashboard shows, with the objects to hold in every user's
+/// engine session on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppObjects {
+    /// The app's id.
+    pub app_id: String,
+    /// The objects to hold per session.
+    pub objects: Vec<ObjectDef>,
+}
+
 /// The hub's settings.
 #[derive(Debug, Clone)]
 pub struct HubConfig {
@@ -50,14 +60,14 @@ pub struct HubConfig {
     pub engine_base: String,
     /// The virtual proxy prefix.
     pub virtual_proxy: String,
-    /// The app the dashboard shows.
-    pub app_id: String,
+    /// The apps the dashboard's pages show (at least one; the first is the
+    /// default of [`crate::Hub::session`]). A user has one engine socket per
+    /// app, all on their one Qlik proxy session.
+    pub apps: Vec<AppObjects>,
     /// The engine session's `/ttl/` in seconds (how long it survives a dropped socket).
     pub ttl_seconds: u32,
     /// How proxy sessions are made.
     pub session_source: SessionSource,
-    /// The objects to hold per session.
-    pub objects: Vec<ObjectDef>,
     /// Close a user's socket (not their Qlik session) after this long unused.
     pub idle_eviction: Duration,
     /// While the user is active, send a cheap call this often to keep the proxy session.

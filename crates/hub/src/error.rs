@@ -19,6 +19,9 @@ pub enum Error {
     /// The dashboard asked for an object the hub does not hold.
     #[error("unknown dashboard object {0:?}")]
     UnknownObject(String),
+    /// The dashboard asked for an app the hub is not configured with.
+    #[error("unknown app {0:?}")]
+    UnknownApp(String),
 }
 
 impl From<store::Error> for Error {
@@ -43,7 +46,9 @@ impl Error {
             }
             Error::Store(_) => "The server cannot reach its session store. Try again later.",
             Error::NotLoggedIn => "Your session has ended. Please log in again.",
-            Error::UnknownObject(_) => "This part of the dashboard does not exist.",
+            Error::UnknownObject(_) | Error::UnknownApp(_) => {
+                "This part of the dashboard does not exist."
+            }
         }
     }
 }

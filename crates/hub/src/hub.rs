@@ -1,17 +1,26 @@
-//! The hub: the map from user to engine session.
+//! The hub: the map from user to their proxy session and their engine
+//! session on each app.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::config::HubConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::metrics::MetricsSnapshot;
 use crate::session::EngineSession;
 use crate::shared::Shared;
-use store::{EngineKey, Store};
+use crate::user::ProxyUser;
+use store::{EngineKey, Store, UserKey};
 
-type Sessions = Arc<Mutex<HashMap<EngineKey, Arc<EngineSession>>>>;
+/// The held users: each one's proxy session and engine sessions by app.
+#[derive(Default)]
+struct Held {
+    users: HashMap<UserKey, Arc<ProxyUser>>,
+    sessions: HashMap<EngineKey, Arc<EngineSession>>,
+}
+
+type Sessions = Arc<Mutex<Held>>;
 
 /// The engine hub. Cheap to clone.
 #[derive(Clone)]
@@ -30,10 +39,14 @@ impl std::fmt::Debug for Hub {
 
 impl Hub {
     /// A hub over `store`; starts the idle-eviction sweeper.
+    ///
+    /// # Panics
+    /// When `config.apps` is empty (the configuration always names an app).
     pub fn new(config: HubConfig, store: Store) -> Self {
+        assert!(!config.apps.is_empty(), "the hub needs at least one app");
         let hub = Self {
             shared: Arc::new(Shared::new(config, store)),
-            sessions: Arc::new(Mutex::new(HashMap::new())),
+            sessions: Arc::new(Mutex::new(Held::default())),
         };
         let period = (hub.shared.config.idle_eviction / 4).max(Duration::from_millis(100));
         let weak = (Arc::downgrade(&hub.sessions), Arc::downgrade(&hub.shared));
@@ -49,52 +62,107 @@ impl Hub {
         hub
     }
 
-    /// The key of `user` for the configured app.
+    /// The key of `user` for the first configured app.
     pub fn key(&self, directory: &str, user_id: &str) -> EngineKey {
+        self.key_in(&self.shared.config.apps[0].app_id, directory, user_id)
+    }
+
+    /// The key of `user` for `app_id`.
+    pub fn key_in(&self, app_id: &str, directory: &str, user_id: &str) -> EngineKey {
         EngineKey {
             directory: directory.to_owned(),
             user_id: user_id.to_owned(),
-            app_id: self.shared.config.app_id.clone(),
+            app_id: app_id.to_owned(),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<EngineKey, Arc<EngineSession>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The user's session object, made (without a socket) if there is none.
-    fn entry(
+    /// The user's proxy session, made (without a Qlik session) if there is none.
+    fn user(
         &self,
         directory: &str,
         user_id: &str,
         attributes: &[(String, String)],
-    ) -> Arc<EngineSession> {
-        let key = self.key(directory, user_id);
+    ) -> Arc<ProxyUser> {
+        let key = UserKey::new(directory, user_id);
         self.lock()
+            .users
             .entry(key.clone())
-            .or_insert_with(|| EngineSession::new(key, attributes.to_vec(), self.shared.clone()))
+            .or_insert_with(|| {
+                Arc::new(ProxyUser::new(
+                    key,
+                    attributes.to_vec(),
+                    self.shared.clone(),
+                ))
+            })
             .clone()
     }
 
-    /// The user's engine session with a socket up: reattached with the stored
-    /// cookie, or — when there is none or the proxy has forgotten it — on a
-    /// new proxy session made with `attributes`. Concurrent callers for one
-    /// user share one attempt (one ticket, one socket); after a failure,
-    /// callers within the backoff window get its error without a new attempt.
+    /// The user's session object on `app_id`, made (without a socket) if
+    /// there is none; an app that is not configured is an error.
+    fn entry(
+        &self,
+        app_id: &str,
+        directory: &str,
+        user_id: &str,
+        attributes: &[(String, String)],
+    ) -> Result<Arc<EngineSession>> {
+        let app = self
+            .shared
+            .config
+            .apps
+            .iter()
+            .position(|a| a.app_id == app_id)
+            .ok_or_else(|| Error::UnknownApp(app_id.to_owned()))?;
+        let user = self.user(directory, user_id, attributes);
+        let key = self.key_in(app_id, directory, user_id);
+        Ok(self
+            .lock()
+            .sessions
+            .entry(key.clone())
+            .or_insert_with(|| EngineSession::new(key, user, app, self.shared.clone()))
+            .clone())
+    }
+
+    /// The user's engine session on the first configured app; see
+    /// [`Hub::session_in`].
     pub async fn session(
         &self,
         directory: &str,
         user_id: &str,
         attributes: &[(String, String)],
     ) -> Result<Arc<EngineSession>> {
-        let session = self.entry(directory, user_id, attributes);
+        let app_id = self.shared.config.apps[0].app_id.clone();
+        self.session_in(&app_id, directory, user_id, attributes)
+            .await
+    }
+
+    /// The user's engine session on `app_id` with a socket up: reattached
+    /// with the stored cookie, or — when there is none or the proxy has
+    /// forgotten it — on a new proxy session made with `attributes`. Every
+    /// app's socket is on the user's one proxy session. Concurrent callers
+    /// for one user share one attempt (one ticket, one socket per app); after
+    /// a failure, callers within the backoff window get its error without a
+    /// new attempt.
+    pub async fn session_in(
+        &self,
+        app_id: &str,
+        directory: &str,
+        user_id: &str,
+        attributes: &[(String, String)],
+    ) -> Result<Arc<EngineSession>> {
+        let session = self.entry(app_id, directory, user_id, attributes)?;
         session.ensure_socket().await?;
         Ok(session)
     }
 
-    /// The user's engine session for a new login: as [`Hub::session`], but a
-    /// held Qlik session whose attributes differ from `attributes` (the
-    /// user's groups changed in the directory) is ended first and a new one
+    /// The user's engine session on the first app for a new login: as
+    /// [`Hub::session`], but a held Qlik proxy session whose attributes differ
+    /// from `attributes` (the user's groups changed in the directory) is
+    /// ended first — the sockets of every app on it closed — and a new one
     /// made with the new attributes.
     pub async fn login(
         &self,
@@ -102,28 +170,60 @@ impl Hub {
         user_id: &str,
         attributes: &[(String, String)],
     ) -> Result<Arc<EngineSession>> {
-        let session = self.entry(directory, user_id, attributes);
-        session.rebind(attributes).await?;
+        let app_id = self.shared.config.apps[0].app_id.clone();
+        let session = self.entry(&app_id, directory, user_id, attributes)?;
+        if self
+            .user(directory, user_id, attributes)
+            .rebind(attributes)
+            .await?
+        {
+            for other in self.user_sessions(&UserKey::new(directory, user_id)) {
+                other.park().await;
+            }
+        }
         session.ensure_socket().await?;
         Ok(session)
     }
 
-    /// Logs the user out of Qlik: the socket closed for good, the stored
-    /// cookie and selections forgotten (even when QPS cannot be reached), and
-    /// the proxy session deleted at QPS (which closes its other sockets).
+    /// The user's engine sessions on every app held now.
+    fn user_sessions(&self, user: &UserKey) -> Vec<Arc<EngineSession>> {
+        self.lock()
+            .sessions
+            .values()
+            .filter(|s| s.key().directory == user.directory && s.key().user_id == user.user_id)
+            .cloned()
+            .collect()
+    }
+
+    /// Logs the user out of Qlik: the sockets of every app closed for good,
+    /// the stored cookie and selections forgotten (even when QPS cannot be
+    /// reached), and the proxy session deleted at QPS (which closes its other
+    /// sockets).
     pub async fn logout(&self, directory: &str, user_id: &str) -> Result<()> {
-        let key = self.key(directory, user_id);
-        let session = self.lock().remove(&key);
-        if let Some(session) = &session {
+        let user = UserKey::new(directory, user_id);
+        let ended: Vec<Arc<EngineSession>> = {
+            let mut held = self.lock();
+            held.users.remove(&user);
+            let keys: Vec<EngineKey> = held
+                .sessions
+                .keys()
+                .filter(|k| k.directory == directory && k.user_id == user_id)
+                .cloned()
+                .collect();
+            keys.iter()
+                .filter_map(|k| held.sessions.remove(k))
+                .collect()
+        };
+        for session in &ended {
             session.end().await;
         }
         let store = &self.shared.store;
-        let cookie = match store.qlik_cookie(&key).await {
+        let cookie = match store.qlik_cookie(&user).await {
             Ok(cookie) => cookie,
             Err(store::Error::Unseal | store::Error::Corrupt(_)) => None,
             Err(other) => return Err(other.into()),
         };
-        store.forget_qlik_session(&key).await?;
+        store.forget_qlik_sessions(&user).await?;
         if let Some(cookie) = cookie {
             match self.shared.config.qps.delete_session(&cookie.value).await {
                 Ok(()) | Err(qlik::Error::NotFound) => {}
@@ -136,7 +236,7 @@ impl Hub {
     /// Closes every socket and leaves the Qlik sessions to their `/ttl/`, so
     /// that the next start reattaches (graceful shutdown).
     pub async fn close_sockets(&self) {
-        let sessions: Vec<Arc<EngineSession>> = self.lock().values().cloned().collect();
+        let sessions: Vec<Arc<EngineSession>> = self.lock().sessions.values().cloned().collect();
         for session in sessions {
             session.park().await;
         }
@@ -147,9 +247,18 @@ impl Hub {
         self.shared.metrics.snapshot(self.held_sessions())
     }
 
-    /// Users whose engine socket is open now.
+    /// Users with an engine socket open now (on any app).
     fn held_sessions(&self) -> usize {
-        self.lock().values().filter(|s| s.has_socket()).count()
+        let held = self.lock();
+        let mut users: Vec<(&str, &str)> = held
+            .sessions
+            .values()
+            .filter(|s| s.has_socket())
+            .map(|s| (s.key().directory.as_str(), s.key().user_id.as_str()))
+            .collect();
+        users.sort_unstable();
+        users.dedup();
+        users.len()
     }
 
     /// Closes the sockets of sessions unused for longer than the idle time
@@ -161,6 +270,7 @@ impl Hub {
         let idle = self.shared.config.idle_eviction;
         let idle_sessions: Vec<Arc<EngineSession>> = self
             .lock()
+            .sessions
             .values()
             .filter(|s| s.has_socket() && !s.has_listeners() && s.idle_for() > idle)
             .cloned()

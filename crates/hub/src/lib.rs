@@ -1,6 +1,6 @@
-//! The engine hub: for each (user directory, user id, app id) one
-//! [`EngineSession`] — one Qlik proxy session, one engine socket, the open app,
-//! the dashboard's objects and their cached layouts — shared by every browser
+//! The engine hub: for each user one Qlik proxy session, and on it for each
+//! app one [`EngineSession`] — one engine socket, the open app, the
+//! dashboard's objects and their cached layouts — shared by every browser
 //! session and tab of that user.
 //!
 //! - A refresh renders from the held session: no ticket, no socket.
@@ -23,12 +23,13 @@ mod metrics;
 mod session;
 mod shared;
 mod socket;
+mod user;
 mod watcher;
 
 pub use changes::Change;
-pub use config::{HubConfig, ObjectDef, SessionSource};
+pub use config::{AppObjects, HubConfig, ObjectDef, SessionSource};
 pub use error::{Error, Result};
 pub use hub::Hub;
 pub use metrics::MetricsSnapshot;
 pub use session::EngineSession;
-pub use store::{EngineKey, FieldSelection};
+pub use store::{EngineKey, FieldSelection, UserKey};

@@ -1,6 +1,7 @@
-//! One user's engine session, shared by all their browser sessions and tabs:
-//! the socket (opened on demand, replaced when lost), the layout cache, and
-//! the selection operations that end in exactly one change event.
+//! One user's engine session on one app, shared by all their browser sessions
+//! and tabs: the socket (opened on demand on the user's one proxy session,
+//! replaced when lost), the layout cache, and the selection operations that
+//! end in exactly one change event.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
@@ -12,9 +13,11 @@ use tokio::sync::broadcast;
 
 use crate::backoff::Backoff;
 use crate::changes::{Change, Dirty};
+use crate::config::AppObjects;
 use crate::error::{Error, Result};
 use crate::shared::Shared;
 use crate::socket::{self, EngineSocket, SELECTIONS_ID};
+use crate::user::ProxyUser;
 use crate::watcher;
 
 mod proxy_session;
@@ -49,14 +52,15 @@ impl Phase {
     }
 }
 
-/// A user's engine session. Cheap to share (`Arc`).
+/// A user's engine session on one app. Cheap to share (`Arc`).
 pub struct EngineSession {
     key: EngineKey,
-    /// The attributes (groups) a new proxy session is made with.
-    attributes: Mutex<Vec<(String, String)>>,
-    /// The attributes of the proxy session held now, when this server made
-    /// it (`None` when it was found through the stored cookie).
-    bound: Mutex<Option<Vec<(String, String)>>>,
+    /// The user's proxy session, shared with their sessions on other apps.
+    user: Arc<ProxyUser>,
+    /// Which of the configured apps (an index into `HubConfig::apps`).
+    app: usize,
+    /// A socket was opened for this session before (in this process).
+    connected_before: AtomicBool,
     shared: Arc<Shared>,
     socket: tokio::sync::Mutex<Option<EngineSocket>>,
     /// A socket is held (for the gauge and the fast path of `ensure_socket`).
@@ -106,13 +110,15 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl EngineSession {
     pub(crate) fn new(
         key: EngineKey,
-        attributes: Vec<(String, String)>,
+        user: Arc<ProxyUser>,
+        app: usize,
         shared: Arc<Shared>,
     ) -> Arc<Self> {
         Arc::new_cyclic(|this| Self {
             key,
-            attributes: Mutex::new(attributes),
-            bound: Mutex::new(None),
+            user,
+            app,
+            connected_before: AtomicBool::new(false),
             shared,
             socket: tokio::sync::Mutex::new(None),
             socket_up: AtomicBool::new(false),
@@ -139,10 +145,14 @@ impl EngineSession {
         self.changes.subscribe()
     }
 
+    /// The app and the objects this session holds.
+    pub(crate) fn app(&self) -> &AppObjects {
+        &self.shared.config.apps[self.app]
+    }
+
     /// The ids of the dashboard objects held in this session.
     pub fn object_ids(&self) -> Vec<String> {
-        self.shared
-            .config
+        self.app()
             .objects
             .iter()
             .map(|o| o.id().to_owned())

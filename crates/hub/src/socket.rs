@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
 use crate::changes::Dirty;
-use crate::config::{HubConfig, ObjectDef};
+use crate::config::{AppObjects, HubConfig, ObjectDef};
 use crate::error::Result;
 use store::FieldSelection;
 
@@ -65,15 +65,16 @@ fn selections_object() -> ObjectDef {
     }
 }
 
-/// Opens a socket with `cookie`. On `SESSION_ATTACHED` the open app and the
+/// Opens a socket on `app` with `cookie`. On `SESSION_ATTACHED` the open app and the
 /// objects are fetched again by id; on `SESSION_CREATED` the app is opened,
 /// the objects created and `selections` re-applied.
 pub(crate) async fn connect(
     config: &HubConfig,
+    app: &AppObjects,
     cookie: &SessionCookie,
     selections: &[FieldSelection],
 ) -> Result<(EngineSocket, SessionState)> {
-    let url = EngineUrl::new(&config.engine_base, &config.virtual_proxy, &config.app_id)
+    let url = EngineUrl::new(&config.engine_base, &config.virtual_proxy, &app.app_id)
         .ttl(config.ttl_seconds);
     let mut options = ConnectOptions::new(url).cookie(cookie.clone());
     if let Some(origin) = &config.origin {
@@ -101,13 +102,10 @@ pub(crate) async fn connect(
     };
     let (doc, state) = match doc {
         Some(doc) => (doc, SessionState::Attached),
-        None => (
-            global.open_doc(&config.app_id).await?,
-            SessionState::Created,
-        ),
+        None => (global.open_doc(&app.app_id).await?, SessionState::Created),
     };
     let mut objects = HashMap::new();
-    for def in config.objects.iter().cloned().chain([selections_object()]) {
+    for def in app.objects.iter().cloned().chain([selections_object()]) {
         let object = fetch_or_create(&doc, &def, state == SessionState::Attached).await?;
         objects.insert(def.id().to_owned(), object);
     }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hub::{Hub, HubConfig, ObjectDef, SessionSource};
+use hub::{AppObjects, Hub, HubConfig, ObjectDef, SessionSource};
 use qlik::proxy::Proxy;
 use qlik::qps::{QpsClient, QpsConfig, UserRef};
 use qlik_sim::{RunningSim, SimConfig, Simulator};
@@ -54,26 +54,28 @@ impl Fixture {
             proxy: Proxy::new(&format!("http://{}", self.sim.proxy_addr()), "").unwrap(),
             engine_base: format!("ws://{}", self.sim.proxy_addr()),
             virtual_proxy: String::new(),
-            app_id: "sample-sales".into(),
             ttl_seconds,
             session_source: SessionSource::Ticket,
-            objects: vec![
-                ObjectDef::Session {
-                    id: "regions".into(),
-                    properties: json!({"qInfo": {"qType": "listbox"}, "qListObjectDef": {
+            apps: vec![AppObjects {
+                app_id: "sample-sales".into(),
+                objects: vec![
+                    ObjectDef::Session {
+                        id: "regions".into(),
+                        properties: json!({"qInfo": {"qType": "listbox"}, "qListObjectDef": {
                         "qDef": {"qFieldDefs": ["Region"]}, "qShowAlternatives": true,
                         "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 50}]}}),
-                },
-                ObjectDef::Session {
-                    id: "total".into(),
-                    properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
+                    },
+                    ObjectDef::Session {
+                        id: "total".into(),
+                        properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
                         "qMeasures": [{"qDef": {"qDef": "Sum(Sales)"}}],
                         "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 1}]}}),
-                },
-                ObjectDef::Master {
-                    id: "bar-region".into(),
-                },
-            ],
+                    },
+                    ObjectDef::Master {
+                        id: "bar-region".into(),
+                    },
+                ],
+            }],
             idle_eviction: Duration::from_secs(600),
             keepalive_interval: Duration::from_secs(60),
             origin: None,
@@ -247,10 +249,10 @@ async fn logout_ends_the_qlik_session_everywhere() {
     hub.session("CORP", "alice", &attributes()).await.unwrap();
     let store = f.store().await;
     let key = hub.key("CORP", "alice");
-    let cookie = store.qlik_cookie(&key).await.unwrap().unwrap();
+    let cookie = store.qlik_cookie(&key.user()).await.unwrap().unwrap();
     hub.logout("CORP", "alice").await.unwrap();
     assert_eq!(f.proxy_sessions("alice").await, 0);
-    assert!(store.qlik_cookie(&key).await.unwrap().is_none());
+    assert!(store.qlik_cookie(&key.user()).await.unwrap().is_none());
     let old = qlik::qix::Connection::connect(
         qlik::qix::ConnectOptions::new(qlik::qix::EngineUrl::new(
             &format!("ws://{}", f.sim.proxy_addr()),
@@ -301,7 +303,7 @@ async fn qps_down_at_login_is_a_clear_error_and_stores_nothing() {
     );
     assert!(
         store
-            .qlik_cookie(&hub.key("CORP", "alice"))
+            .qlik_cookie(&hub.key("CORP", "alice").user())
             .await
             .unwrap()
             .is_none()
@@ -368,7 +370,7 @@ async fn changes_made_elsewhere_are_one_event_per_burst() {
     let cookie = f
         .store()
         .await
-        .qlik_cookie(&hub.key("CORP", "alice"))
+        .qlik_cookie(&hub.key("CORP", "alice").user())
         .await
         .unwrap()
         .unwrap();
@@ -613,7 +615,7 @@ async fn logout_forgets_the_cookie_even_when_qps_cannot_be_reached() {
     assert!(hub.logout("CORP", "alice").await.is_err(), "QPS is down");
     assert!(
         store
-            .qlik_cookie(&hub.key("CORP", "alice"))
+            .qlik_cookie(&hub.key("CORP", "alice").user())
             .await
             .unwrap()
             .is_none(),

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use hub::{Hub, HubConfig, ObjectDef, SessionSource};
+use hub::{AppObjects, Hub, HubConfig, ObjectDef, SessionSource};
 use qlik::RootCertificates;
 use qlik::proxy::Proxy;
 use qlik::qps::{ClientIdentity, QpsClient, QpsConfig};
@@ -37,14 +37,16 @@ fn config(sim: &RunningSim, dir: &Path, engine_root: Option<RootCertificates>) -
         proxy: Proxy::with_root(&proxy_url, "", &roots, LIMIT).unwrap(),
         engine_base: proxy_url,
         virtual_proxy: String::new(),
-        app_id: "sample-sales".into(),
         ttl_seconds: 60,
         session_source: SessionSource::Ticket,
-        objects: vec![ObjectDef::Session {
-            id: "total".into(),
-            properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
-                "qMeasures": [{"qDef": {"qDef": "Sum(Sales)"}}],
-                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 1}]}}),
+        apps: vec![AppObjects {
+            app_id: "sample-sales".into(),
+            objects: vec![ObjectDef::Session {
+                id: "total".into(),
+                properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
+                    "qMeasures": [{"qDef": {"qDef": "Sum(Sales)"}}],
+                    "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 1}]}}),
+            }],
         }],
         idle_eviction: Duration::from_secs(600),
         keepalive_interval: Duration::from_secs(60),

@@ -13,7 +13,7 @@ use sqlx::postgres::PgListener;
 
 use crate::backend::Backend;
 use crate::error::Result;
-use crate::store::{EngineKey, Store};
+use crate::store::{Store, UserKey};
 
 /// The PostgreSQL channel of logout notices.
 const LOGOUT_CHANNEL: &str = "mashup_logout";
@@ -49,7 +49,7 @@ impl Drop for UserLock {
 }
 
 /// A 64-bit advisory-lock id for `key`.
-fn lock_id(key: &EngineKey) -> i64 {
+fn lock_id(key: &UserKey) -> i64 {
     let digest = Sha256::digest(format!("qlik-mashup\0{}\0{}", key.directory, key.user_id));
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(&digest[..8]);
@@ -62,7 +62,7 @@ pub type LoggedOut = (String, String);
 impl Store {
     /// Waits for and takes the lock of `key`'s user, across every instance
     /// on this database (a no-op on SQLite).
-    pub async fn lock_user(&self, key: &EngineKey) -> Result<UserLock> {
+    pub async fn lock_user(&self, key: &UserKey) -> Result<UserLock> {
         if self.backend() != Backend::Postgres {
             return Ok(UserLock { held: None });
         }
@@ -116,13 +116,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lock_ids_differ_per_user_not_per_app() {
-        let key = |user: &str, app: &str| EngineKey {
-            directory: "CORP".into(),
-            user_id: user.into(),
-            app_id: app.into(),
-        };
-        assert_eq!(lock_id(&key("alice", "a")), lock_id(&key("alice", "b")));
-        assert_ne!(lock_id(&key("alice", "a")), lock_id(&key("bob", "a")));
+    fn lock_ids_differ_per_user() {
+        let key = |directory: &str, user: &str| UserKey::new(directory, user);
+        assert_eq!(
+            lock_id(&key("CORP", "alice")),
+            lock_id(&key("CORP", "alice"))
+        );
+        assert_ne!(lock_id(&key("CORP", "alice")), lock_id(&key("CORP", "bob")));
+        assert_ne!(
+            lock_id(&key("CORP", "alice")),
+            lock_id(&key("EXT", "alice"))
+        );
     }
 }

@@ -20,5 +20,5 @@ pub use coordination::{LoggedOut, UserLock};
 pub use error::{Error, Result};
 pub use sealing::SealingKey;
 pub use sessions::{BrowserSession, SessionToken, SessionUser};
-pub use store::{EngineKey, FieldSelection, QlikCookie, Store};
+pub use store::{EngineKey, FieldSelection, QlikCookie, Store, UserKey};
 pub use throttle::ThrottleRecord;

@@ -24,12 +24,44 @@ pub struct EngineKey {
 }
 
 impl EngineKey {
+    /// The user this key is of (whose one Qlik proxy session serves every app).
+    pub fn user(&self) -> UserKey {
+        UserKey {
+            directory: self.directory.clone(),
+            user_id: self.user_id.clone(),
+        }
+    }
+
     fn context(&self) -> Vec<u8> {
         format!(
             "{}\u{0}{}\u{0}{}",
             self.directory, self.user_id, self.app_id
         )
         .into_bytes()
+    }
+}
+
+/// Which user: (user directory, user id). A user has one Qlik proxy session,
+/// shared by their engine sessions on every app.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserKey {
+    /// Qlik user directory.
+    pub directory: String,
+    /// Qlik user id.
+    pub user_id: String,
+}
+
+impl UserKey {
+    /// The key of `user_id` in `directory`.
+    pub fn new(directory: &str, user_id: &str) -> Self {
+        Self {
+            directory: directory.to_owned(),
+            user_id: user_id.to_owned(),
+        }
+    }
+
+    fn context(&self) -> Vec<u8> {
+        format!("{}\u{0}{}", self.directory, self.user_id).into_bytes()
     }
 }
 
@@ -249,19 +281,19 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// Stores the user's Qlik session cookie, sealed.
-    pub async fn save_qlik_cookie(&self, key: &EngineKey, cookie: &QlikCookie) -> Result<()> {
-        let sealed = self.key.seal(cookie.value.as_bytes(), &key.context());
+    /// Stores the user's Qlik proxy-session cookie, sealed (one per user,
+    /// whatever the app).
+    pub async fn save_qlik_cookie(&self, user: &UserKey, cookie: &QlikCookie) -> Result<()> {
+        let sealed = self.key.seal(cookie.value.as_bytes(), &user.context());
         sqlx::query(
-            "INSERT INTO qlik_sessions (user_directory, user_id, app_id, cookie_name,
-                cookie_sealed, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (user_directory, user_id, app_id) DO UPDATE SET
+            "INSERT INTO qlik_proxy_sessions (user_directory, user_id, cookie_name,
+                cookie_sealed, sealed_app_id, updated_at) VALUES ($1, $2, $3, $4, NULL, $5)
+             ON CONFLICT (user_directory, user_id) DO UPDATE SET
                 cookie_name = excluded.cookie_name, cookie_sealed = excluded.cookie_sealed,
-                updated_at = excluded.updated_at",
+                sealed_app_id = NULL, updated_at = excluded.updated_at",
         )
-        .bind(&key.directory)
-        .bind(&key.user_id)
-        .bind(&key.app_id)
+        .bind(&user.directory)
+        .bind(&user.user_id)
         .bind(&cookie.name)
         .bind(sealed)
         .bind(now())
@@ -270,27 +302,43 @@ impl Store {
         Ok(())
     }
 
-    /// The user's stored Qlik session cookie, if any.
-    pub async fn qlik_cookie(&self, key: &EngineKey) -> Result<Option<QlikCookie>> {
+    /// The user's stored Qlik proxy-session cookie, if any.
+    pub async fn qlik_cookie(&self, user: &UserKey) -> Result<Option<QlikCookie>> {
         let row = sqlx::query(
-            "SELECT cookie_name, cookie_sealed FROM qlik_sessions
-             WHERE user_directory = $1 AND user_id = $2 AND app_id = $3",
+            "SELECT cookie_name, cookie_sealed, sealed_app_id FROM qlik_proxy_sessions
+             WHERE user_directory = $1 AND user_id = $2",
         )
-        .bind(&key.directory)
-        .bind(&key.user_id)
-        .bind(&key.app_id)
+        .bind(&user.directory)
+        .bind(&user.user_id)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let (Some(name), Some(sealed)) = (
-            row.get::<Option<String>, _>("cookie_name"),
-            row.get::<Option<Vec<u8>>, _>("cookie_sealed"),
-        ) else {
-            return Ok(None);
+        let name: String = row.get("cookie_name");
+        let sealed: Vec<u8> = row.get("cookie_sealed");
+        // Sealed before cookies were kept per user: with its app's key.
+        let context = match row.get::<Option<String>, _>("sealed_app_id") {
+            Some(app_id) => EngineKey {
+                directory: user.directory.clone(),
+                user_id: user.user_id.clone(),
+                app_id,
+            }
+            .context(),
+            None => user.context(),
         };
-        let value = self.key.open(&sealed, &key.context())?;
+        let value = self.key.open(&sealed, &context)?;
         let value = String::from_utf8(value).map_err(|e| Error::Corrupt(e.to_string()))?;
         Ok(Some(QlikCookie { name, value }))
+    }
+
+    /// Forgets the user's Qlik proxy-session cookie, keeping the selections
+    /// of every app (the session was ended to make one with new attributes).
+    pub async fn forget_qlik_cookie(&self, user: &UserKey) -> Result<()> {
+        sqlx::query("DELETE FROM qlik_proxy_sessions WHERE user_directory = $1 AND user_id = $2")
+            .bind(&user.directory)
+            .bind(&user.user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Records the user's current selections (to re-apply on a new engine session).
@@ -334,16 +382,59 @@ impl Store {
         }
     }
 
-    /// Forgets the user's Qlik session: cookie and selections (at logout).
-    pub async fn forget_qlik_session(&self, key: &EngineKey) -> Result<()> {
-        sqlx::query(
-            "DELETE FROM qlik_sessions WHERE user_directory = $1 AND user_id = $2 AND app_id = $3",
-        )
-        .bind(&key.directory)
-        .bind(&key.user_id)
-        .bind(&key.app_id)
-        .execute(&self.pool)
-        .await?;
+    /// Forgets the user's Qlik session: the cookie and the selections of
+    /// every app (at logout).
+    pub async fn forget_qlik_sessions(&self, user: &UserKey) -> Result<()> {
+        self.forget_qlik_cookie(user).await?;
+        sqlx::query("DELETE FROM qlik_sessions WHERE user_directory = $1 AND user_id = $2")
+            .bind(&user.directory)
+            .bind(&user.user_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cookie stored before cookies were kept per user was sealed with its
+    /// app's key; the migration keeps that app id, so it still opens.
+    #[tokio::test]
+    async fn a_cookie_sealed_per_app_before_the_migration_still_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let sealing = SealingKey::from_base64(&SealingKey::generate_base64()).unwrap();
+        let store = Store::open(&dir.path().join("s.sqlite"), sealing)
+            .await
+            .unwrap();
+        let user = UserKey::new("CORP", "alice");
+        let old_key = EngineKey {
+            directory: "CORP".into(),
+            user_id: "alice".into(),
+            app_id: "sample-sales".into(),
+        };
+        let sealed = store.key.seal(b"guid-before", &old_key.context());
+        sqlx::query(
+            "INSERT INTO qlik_proxy_sessions (user_directory, user_id, cookie_name,
+                cookie_sealed, sealed_app_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind("CORP")
+        .bind("alice")
+        .bind("X-Qlik-Session")
+        .bind(sealed)
+        .bind("sample-sales")
+        .bind(now())
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        let cookie = store.qlik_cookie(&user).await.unwrap().unwrap();
+        assert_eq!(cookie.value, "guid-before");
+        // Saved again, it is sealed for the user alone.
+        store.save_qlik_cookie(&user, &cookie).await.unwrap();
+        assert_eq!(
+            store.qlik_cookie(&user).await.unwrap().unwrap().value,
+            "guid-before"
+        );
     }
 }

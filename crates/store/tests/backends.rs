@@ -85,7 +85,7 @@ async fn sessions_cookies_and_selections_survive_a_reconnect(db: Database) {
         let token = store.create_browser_session(&user()).await.unwrap();
         store
             .save_qlik_cookie(
-                &key(),
+                &key().user(),
                 &QlikCookie {
                     name: "X-Qlik-Session".into(),
                     value: "guid-secret".into(),
@@ -112,13 +112,13 @@ async fn sessions_cookies_and_selections_survive_a_reconnect(db: Database) {
         .unwrap()
         .unwrap();
     assert_eq!(session.user, user());
-    let cookie = store.qlik_cookie(&key()).await.unwrap().unwrap();
+    let cookie = store.qlik_cookie(&key().user()).await.unwrap().unwrap();
     assert_eq!(cookie.value, "guid-secret");
     assert_eq!(store.selections(&key()).await.unwrap()[0].values, ["EMEA"]);
-    // Saving the cookie again keeps the selections (one row per user and app).
+    // Saving the cookie again keeps the selections (a cookie per user, selections per app).
     store
         .save_qlik_cookie(
-            &key(),
+            &key().user(),
             &QlikCookie {
                 name: "X-Qlik-Session".into(),
                 value: "other".into(),
@@ -130,7 +130,7 @@ async fn sessions_cookies_and_selections_survive_a_reconnect(db: Database) {
     // A wrong key cannot open the cookie.
     let wrong = db.store(&SealingKey::generate_base64()).await;
     assert!(matches!(
-        wrong.qlik_cookie(&key()).await,
+        wrong.qlik_cookie(&key().user()).await,
         Err(store::Error::Unseal)
     ));
 }
@@ -169,8 +169,9 @@ async fn unknown_expired_and_deleted_sessions_are_gone(db: Database) {
             .unwrap()
             .is_none()
     );
-    store.forget_qlik_session(&key()).await.unwrap();
-    assert!(store.qlik_cookie(&key()).await.unwrap().is_none());
+    store.forget_qlik_sessions(&key().user()).await.unwrap();
+    assert!(store.selections(&key()).await.unwrap().is_empty());
+    assert!(store.qlik_cookie(&key().user()).await.unwrap().is_none());
 }
 
 async fn a_session_end_is_read_without_counting_as_a_use(db: Database) {
@@ -248,11 +249,11 @@ async fn on_postgres_a_user_lock_is_held_across_connections_and_instances() {
         db.store(&SealingKey::generate_base64()).await,
         db.store(&SealingKey::generate_base64()).await,
     );
-    let lock = a.lock_user(&key()).await.unwrap();
+    let lock = a.lock_user(&key().user()).await.unwrap();
     // Another instance waits for it …
     let waiting = tokio::spawn(async move {
         let started = std::time::Instant::now();
-        let lock = b.lock_user(&key()).await.unwrap();
+        let lock = b.lock_user(&key().user()).await.unwrap();
         let waited = started.elapsed();
         lock.release().await.unwrap();
         waited
@@ -267,12 +268,17 @@ async fn on_postgres_a_user_lock_is_held_across_connections_and_instances() {
         ..key()
     };
     let started = std::time::Instant::now();
-    a.lock_user(&other).await.unwrap().release().await.unwrap();
+    a.lock_user(&other.user())
+        .await
+        .unwrap()
+        .release()
+        .await
+        .unwrap();
     assert!(started.elapsed() < Duration::from_millis(250));
     // A holder that dies (lock dropped unreleased) frees the lock.
-    let dropped = a.lock_user(&key()).await.unwrap();
+    let dropped = a.lock_user(&key().user()).await.unwrap();
     drop(dropped);
-    tokio::time::timeout(Duration::from_secs(2), a.lock_user(&key()))
+    tokio::time::timeout(Duration::from_secs(2), a.lock_user(&key().user()))
         .await
         .expect("the lock is free again")
         .unwrap()
@@ -311,7 +317,7 @@ async fn on_sqlite_there_is_nothing_to_coordinate() {
     assert!(store.logout_notices("unused").await.unwrap().is_none());
     store.notify_logout("CORP", "alice").await.unwrap();
     store
-        .lock_user(&key())
+        .lock_user(&key().user())
         .await
         .unwrap()
         .release()

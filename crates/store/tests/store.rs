@@ -36,7 +36,7 @@ async fn secrets_are_not_in_the_file_in_clear() {
         let token = store.create_browser_session(&user()).await.unwrap();
         store
             .save_qlik_cookie(
-                &key(),
+                &key().user(),
                 &QlikCookie {
                     name: "X-Qlik-Session".into(),
                     value: "guid-secret".into(),
@@ -77,7 +77,7 @@ async fn secrets_are_not_in_the_file_in_clear() {
         .unwrap()
         .unwrap();
     assert_eq!(session.user, user());
-    let cookie = store.qlik_cookie(&key()).await.unwrap().unwrap();
+    let cookie = store.qlik_cookie(&key().user()).await.unwrap().unwrap();
     assert_eq!(cookie.value, "guid-secret");
     assert_eq!(store.selections(&key()).await.unwrap()[0].values, ["EMEA"]);
 
@@ -88,7 +88,7 @@ async fn secrets_are_not_in_the_file_in_clear() {
     )
     .await
     .unwrap();
-    assert!(wrong.qlik_cookie(&key()).await.is_err());
+    assert!(wrong.qlik_cookie(&key().user()).await.is_err());
 }
 
 #[cfg(unix)]

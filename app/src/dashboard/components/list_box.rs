@@ -72,7 +72,7 @@ pub fn ListBox(index: usize) -> impl IntoView {
     };
     let select = {
         let id = id.clone();
-        move |elem: i64| dash.act(select_values(id.clone(), vec![elem]))
+        move |elem: i64| dash.act(select_values(dash.page(), id.clone(), vec![elem]))
     };
     let on_key = {
         let select = select.clone();

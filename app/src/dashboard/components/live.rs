@@ -5,8 +5,25 @@
 
 use super::state::Dash;
 
-/// Where the server streams the user's change events.
+/// Where the server streams the user's change events (`?page=name` for a
+/// page other than the home page: its app's events).
 pub const EVENTS_PATH: &str = "/api/events";
+
+/// The event stream's URL for the page named `page`.
+pub fn events_url(page: Option<&str>) -> String {
+    match page {
+        Some(page) => format!("{EVENTS_PATH}?page={}", page_query_value(page)),
+        None => EVENTS_PATH.to_owned(),
+    }
+}
+
+/// Page names are lowercase letters, digits and `-` (checked at start-up):
+/// nothing to escape; anything else is dropped rather than sent.
+fn page_query_value(page: &str) -> String {
+    page.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
 /// The last event of a stream the server ended because the user opened more
 /// tabs than it keeps streams for: this tab stops listening.
 pub const REPLACED: &str = "replaced";
@@ -33,7 +50,7 @@ mod browser {
     use wasm_bindgen::closure::Closure;
     use web_sys::{Event, EventSource, MessageEvent};
 
-    use super::{Dash, EVENTS_PATH, REPLACED};
+    use super::{Dash, REPLACED, events_url};
 
     /// How long to wait before re-opening a channel the browser gave up on.
     const RETRY: Duration = Duration::from_secs(2);
@@ -59,7 +76,7 @@ mod browser {
     }
 
     fn open(dash: Dash, slot: &Slot) {
-        let Ok(source) = EventSource::new(EVENTS_PATH) else {
+        let Ok(source) = EventSource::new(&events_url(dash.page().as_deref())) else {
             dash.reconnecting.set(true);
             retry_later(dash, Rc::downgrade(slot));
             return;

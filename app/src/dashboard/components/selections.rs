@@ -23,7 +23,7 @@ fn StepButton(
             aria-label=name
             title=name
             disabled=disabled
-            on:click=move |_| dash.act(step_selections(step))
+            on:click=move |_| dash.act(step_selections(dash.page(), step))
         >
             {text}
         </button>
@@ -62,7 +62,7 @@ pub fn SelectionsBar() -> impl IntoView {
                                     class="chip-clear"
                                     aria-label=format!("Clear {}", chip.field)
                                     title=format!("Clear {}", chip.field)
-                                    on:click=move |_| dash.act(clear_field(field.clone()))
+                                    on:click=move |_| dash.act(clear_field(dash.page(), field.clone()))
                                 >
                                     "×"
                                 </button>

@@ -40,13 +40,19 @@ impl Dash {
         }
     }
 
+    /// The page's name for its server calls (`None`: the home page).
+    pub fn page(self) -> Option<String> {
+        self.view
+            .with_untracked(|v| (!v.page.is_empty()).then(|| v.page.clone()))
+    }
+
     /// Reloads the whole view (one round trip; unchanged layouts come from
     /// the server's cache). Only the newest of overlapping reloads lands.
     pub fn refresh(self) {
         let ticket = self.latest.get_value() + 1;
         self.latest.set_value(ticket);
         leptos::task::spawn_local(async move {
-            let result = load_dashboard().await;
+            let result = load_dashboard(self.page()).await;
             if self.latest.get_value() != ticket {
                 return;
             }

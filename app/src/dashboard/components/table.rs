@@ -58,7 +58,7 @@ pub fn Table(index: usize) -> impl IntoView {
             let id = id.clone();
             loading.set(true);
             leptos::task::spawn_local(async move {
-                match table_page(id, first_row, sort).await {
+                match table_page(dash.page(), id, first_row, sort).await {
                     Ok(view) => own.set(Some(view)),
                     Err(error) => dash.fail(&error),
                 }

@@ -4,7 +4,6 @@ use qlik::qix::layout::{
     GenericObjectProperties, HyperCubeDef, ListObjectDef, NxDimension, NxInfo,
     NxInlineDimensionDef, NxInlineMeasureDef, NxMeasure, NxPage, SortCriteria,
 };
-use serde_json::Value;
 
 use super::{CHART_POINTS, LIST_BOX_ROWS};
 use crate::dashboard::config::{ChartDef, ChartKind, DashboardConfig, FilterDef, KpiDef, TableDef};
@@ -25,18 +24,6 @@ pub fn dashboard_objects(config: &DashboardConfig) -> Vec<(ObjectId, GenericObje
         .chain(ids(ObjectKind::Kpi, &config.kpis, kpi_properties))
         .chain(ids(ObjectKind::Chart, &config.charts, chart_properties))
         .chain(ids(ObjectKind::Table, &config.tables, table_properties))
-        .collect()
-}
-
-/// [`dashboard_objects`] as the hub takes them: ids as text, properties as JSON.
-pub fn object_properties(config: &DashboardConfig) -> Vec<(String, Value)> {
-    dashboard_objects(config)
-        .into_iter()
-        .map(|(id, properties)| {
-            // Options, strings, numbers and lists: serialising cannot fail.
-            let json = serde_json::to_value(properties).unwrap_or_default();
-            (id.to_string(), json)
-        })
         .collect()
 }
 
@@ -184,7 +171,12 @@ mod tests {
 
     #[test]
     fn the_engine_gets_exactly_these_properties() {
-        let objects = object_properties(&DashboardConfig::default());
+        // As the hub takes them: properties as JSON.
+        let objects: Vec<(String, serde_json::Value)> =
+            dashboard_objects(&DashboardConfig::default())
+                .into_iter()
+                .map(|(id, p)| (id.to_string(), serde_json::to_value(p).unwrap()))
+                .collect();
         let sort = json!([{"qSortByNumeric": 1, "qSortByAscii": 1, "qSortByLoadOrder": 1}]);
         let page = |w: u32, h: u32| json!([{"qTop": 0, "qLeft": 0, "qWidth": w, "qHeight": h}]);
         assert_eq!(

@@ -1,0 +1,207 @@
+//! Downloads of a page's tables and charts (server side): every row under the
+//! user's current selections, fetched from the engine in pages of at most
+//! 10,000 cells and written out page by page, so memory does not grow with
+//! the row count.
+//!
+//! - [`cells`]: what a cell is written as (number or text), and the CSV
+//!   injection defence;
+//! - [`csv`]: UTF-8 CSV with a BOM (Excel opens it as UTF-8);
+//! - [`xlsx`]: Excel files through `rust_xlsxwriter`, in constant memory;
+//! - [`file_name`]: a safe `Content-Disposition` from the object's title.
+
+pub mod cells;
+pub mod csv;
+pub mod file_name;
+pub mod xlsx;
+
+use std::sync::Arc;
+
+use qlik::qix::NxPage;
+use qlik::qix::layout::{GenericObjectLayout, NxCellRows};
+use store::BrowserSession;
+
+use super::mapping::{self, MAX_PAGE_CELLS, MasterView};
+use super::object_id::{ObjectId, ObjectKind};
+use crate::error::AppError;
+use crate::server::{AppContext, sessions};
+
+/// A download's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values, UTF-8 with a BOM.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+impl Format {
+    /// The format of a file extension (`csv`, `xlsx`).
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        match extension {
+            "csv" => Some(Self::Csv),
+            "xlsx" => Some(Self::Xlsx),
+            _ => None,
+        }
+    }
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    /// The `Content-Type` of the file.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// One table or chart to download: its title and columns, and where its rows
+/// come from.
+pub struct Export {
+    /// The object's title (the file is named after it).
+    pub title: String,
+    /// Column headings: dimensions, then measures.
+    pub headers: Vec<String>,
+    /// How many of the columns are dimensions.
+    pub dimensions: usize,
+    /// How many rows the file holds.
+    pub rows: u32,
+    source: PageSource,
+}
+
+impl Export {
+    /// The next page of rows (at most 10,000 cells), or `None` at the end.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<NxCellRows>>, AppError> {
+        self.source.next_page().await
+    }
+}
+
+/// Pages of a hypercube, fetched one at a time from the engine.
+struct PageSource {
+    engine: Arc<hub::EngineSession>,
+    hub_id: String,
+    width: u32,
+    total: u32,
+    next: u32,
+}
+
+impl PageSource {
+    async fn next_page(&mut self) -> Result<Option<Vec<NxCellRows>>, AppError> {
+        if self.next >= self.total {
+            return Ok(None);
+        }
+        let height = (MAX_PAGE_CELLS / self.width.max(1)).max(1);
+        let page = NxPage {
+            left: 0,
+            top: self.next,
+            width: self.width,
+            height: height.min(self.total - self.next),
+        };
+        let pages = mapping::parse_pages(self.engine.hypercube_page(&self.hub_id, page).await?);
+        let rows = qlik::qix::layout::first_page_rows(Some(&pages)).to_vec();
+        if rows.is_empty() {
+            // The engine has fewer rows than it said (selections changed
+            // meanwhile): the file ends here rather than loop.
+            self.next = self.total;
+            return Ok(None);
+        }
+        self.next += u32::try_from(rows.len()).unwrap_or(u32::MAX);
+        Ok(Some(rows))
+    }
+}
+
+/// What is downloadable: the page's tables and charts (configured, or master
+/// objects shown as one), with their titles.
+fn downloadable(
+    config: &super::config::DashboardConfig,
+    id: &ObjectId,
+    layout: &GenericObjectLayout,
+) -> Option<String> {
+    if let Some(i) = id.index_of(ObjectKind::Table) {
+        return config.tables.get(i).map(|t| t.title.clone());
+    }
+    if let Some(i) = id.index_of(ObjectKind::Chart) {
+        return config.charts.get(i).map(|c| c.title.clone());
+    }
+    let master = config.masters.iter().find(|m| m.id == id.to_string())?;
+    match mapping::master_view(master, layout)? {
+        MasterView::Table(def) => Some(def.title),
+        MasterView::Chart(def) => Some(def.title),
+        MasterView::ListBox(_) | MasterView::Kpi(_) => None,
+    }
+}
+
+/// Finds the object `object_id` on the page named `page` in the user's
+/// engine session and checks the download is allowed: a table or chart of
+/// that page (404 otherwise), at most `ctx.export_max_rows` rows (413).
+pub async fn prepare(
+    ctx: &AppContext,
+    session: &BrowserSession,
+    page: Option<&str>,
+    object_id: &str,
+) -> Result<Export, AppError> {
+    let not_found = || AppError::NotFound("This table or chart does not exist.".into());
+    let page = ctx.pages.get(page).ok_or_else(not_found)?;
+    let Ok(id) = object_id.parse::<ObjectId>();
+    // Only the page's own objects: a master id must be one the page shows.
+    if matches!(id, ObjectId::Master(_)) && page.config.masters.iter().all(|m| m.id != object_id) {
+        return Err(not_found());
+    }
+    let engine = sessions::engine(ctx, session, &page.config.app_id).await?;
+    let hub_id = page.hub_id(&id);
+    let layout = match engine.layout(&hub_id).await {
+        Ok(layout) => mapping::parse_layout(layout),
+        Err(hub::Error::UnknownObject(_)) => return Err(not_found()),
+        Err(other) => return Err(other.into()),
+    };
+    let title = downloadable(&page.config, &id, &layout).ok_or_else(not_found)?;
+    let cube = layout.hyper_cube.unwrap_or_default();
+    let titles = |info: Option<Vec<qlik::qix::layout::NxDimensionInfo>>| -> Vec<String> {
+        info.unwrap_or_default()
+            .into_iter()
+            .map(|i| i.fallback_title.unwrap_or_default())
+            .collect()
+    };
+    let dimension_titles = titles(cube.dimension_info);
+    let measure_titles: Vec<String> = cube
+        .measure_info
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.fallback_title.unwrap_or_default())
+        .collect();
+    let dimensions = dimension_titles.len();
+    let headers: Vec<String> = dimension_titles.into_iter().chain(measure_titles).collect();
+    let size = cube.size.unwrap_or_default();
+    let rows = size.cy.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+    let width = size
+        .cx
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(headers.len() as u32)
+        .max(1);
+    if rows > ctx.export_max_rows {
+        return Err(AppError::TooLarge(format!(
+            "“{title}” has {rows} rows under your selections; a download holds at most {}. \
+             Select fewer values and try again.",
+            ctx.export_max_rows
+        )));
+    }
+    Ok(Export {
+        title,
+        headers,
+        dimensions,
+        rows,
+        source: PageSource {
+            engine,
+            hub_id,
+            width,
+            total: rows,
+            next: 0,
+        },
+    })
+}

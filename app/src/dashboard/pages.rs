@@ -1,0 +1,199 @@
+//! The site's dashboard pages: `[[pages]]` in the configuration, or the one
+//! `[dashboard]`. Each page has a path (`/` for the home page, `/support` for
+//! a page named `support`), a title, an app and its own objects.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::config::DashboardConfig;
+use super::object_id::ObjectId;
+
+/// Paths of the site that a page may not take.
+const RESERVED: [&str; 10] = [
+    "login",
+    "api",
+    "pkg",
+    "export",
+    "theme",
+    "healthz",
+    "readyz",
+    "metrics",
+    "favicon.svg",
+    "robots.txt",
+];
+
+/// One page: its name (the path without its `/`; empty for the home page)
+/// and what it shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The path without its leading `/` (empty for the home page).
+    pub name: String,
+    /// What the page shows.
+    pub config: DashboardConfig,
+}
+
+impl Page {
+    /// The page's URL path.
+    pub fn href(&self) -> String {
+        format!("/{}", self.name)
+    }
+
+    /// The id the engine hub holds `id` under. Configured objects are the
+    /// page's own (two pages on one app both have a `filter-0`); a master
+    /// object is the app's, shared by the pages that show it.
+    pub fn hub_id(&self, id: &ObjectId) -> String {
+        match id {
+            ObjectId::Configured { .. } if !self.name.is_empty() => format!("{}:{id}", self.name),
+            _ => id.to_string(),
+        }
+    }
+}
+
+/// A link to a page, for the navigation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageLink {
+    /// The page's URL path.
+    pub href: String,
+    /// Its title.
+    pub title: String,
+    /// The page shown now.
+    pub current: bool,
+}
+
+/// Every page, the home page first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pages(Vec<Arc<Page>>);
+
+impl Pages {
+    /// The pages of `[[pages]]`, checked: paths are `/` or `/name` (letters,
+    /// digits, `-`), unique, not one of the site's own, and one of them is `/`.
+    /// The error names the offending key.
+    pub fn new(configs: Vec<DashboardConfig>) -> Result<Self, String> {
+        let mut pages: Vec<Page> = Vec::with_capacity(configs.len());
+        for (i, config) in configs.into_iter().enumerate() {
+            let key = format!("pages[{i}].path");
+            let name = config
+                .path
+                .strip_prefix('/')
+                .ok_or_else(|| format!("{key}: {:?} must start with '/'", config.path))?
+                .to_owned();
+            let valid = name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid || name.starts_with('-') {
+                return Err(format!(
+                    "{key}: {:?} must be '/' or '/' and a name of lowercase letters, digits and '-'",
+                    config.path
+                ));
+            }
+            if RESERVED.contains(&name.as_str()) {
+                return Err(format!(
+                    "{key}: {:?} is a path of the site itself",
+                    config.path
+                ));
+            }
+            if pages.iter().any(|p| p.name == name) {
+                return Err(format!(
+                    "{key}: {:?} is the path of another page",
+                    config.path
+                ));
+            }
+            if config.app_id.trim().is_empty() {
+                return Err(format!("pages[{i}].app_id: a page needs the id of its app"));
+            }
+            pages.push(Page { name, config });
+        }
+        let Some(home) = pages.iter().position(|p| p.name.is_empty()) else {
+            return Err("pages: one page must have path = \"/\" (the home page)".into());
+        };
+        let home = pages.remove(home);
+        pages.insert(0, home);
+        Ok(Self(pages.into_iter().map(Arc::new).collect()))
+    }
+
+    /// The one page of `[dashboard]`, at `/`.
+    pub fn single(config: DashboardConfig) -> Self {
+        Self(vec![Arc::new(Page {
+            name: String::new(),
+            config,
+        })])
+    }
+
+    /// The page named `name` (`None` or empty: the home page).
+    pub fn get(&self, name: Option<&str>) -> Option<Arc<Page>> {
+        let name = name.unwrap_or_default();
+        self.0.iter().find(|p| p.name == name).cloned()
+    }
+
+    /// Every page, the home page first.
+    pub fn iter(&self) -> impl Iterator<Item = &Page> {
+        self.0.iter().map(|p| p.as_ref())
+    }
+
+    /// Links to every page, `current` marking the one named `name`.
+    pub fn links(&self, name: &str) -> Vec<PageLink> {
+        self.0
+            .iter()
+            .map(|p| PageLink {
+                href: p.href(),
+                title: p.config.title.clone(),
+                current: p.name == name,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, app: &str) -> DashboardConfig {
+        DashboardConfig {
+            path: path.into(),
+            app_id: app.into(),
+            ..DashboardConfig::default()
+        }
+    }
+
+    #[test]
+    fn the_home_page_comes_first_and_pages_are_found_by_name() {
+        let pages = Pages::new(vec![page("/support", "b"), page("/", "a")]).unwrap();
+        assert_eq!(pages.iter().next().unwrap().name, "");
+        assert_eq!(pages.get(None).unwrap().config.app_id, "a");
+        assert_eq!(pages.get(Some("")).unwrap().config.app_id, "a");
+        assert_eq!(pages.get(Some("support")).unwrap().config.app_id, "b");
+        assert!(pages.get(Some("nope")).is_none());
+        let links = pages.links("support");
+        assert_eq!(links[1].href, "/support");
+        assert!(links[1].current && !links[0].current);
+    }
+
+    #[test]
+    fn bad_paths_are_refused_naming_the_key() {
+        let error = |pages: Vec<DashboardConfig>| Pages::new(pages).unwrap_err();
+        assert!(error(vec![page("support", "a")]).starts_with("pages[0].path"));
+        assert!(error(vec![page("/", "a"), page("/a/b", "a")]).starts_with("pages[1].path"));
+        assert!(error(vec![page("/", "a"), page("/Big", "a")]).starts_with("pages[1].path"));
+        assert!(error(vec![page("/", "a"), page("/login", "a")]).contains("site itself"));
+        assert!(error(vec![page("/", "a"), page("/", "b")]).contains("another page"));
+        assert!(error(vec![page("/x", "a")]).contains("home page"));
+        assert!(error(vec![page("/", " ")]).starts_with("pages[0].app_id"));
+    }
+
+    #[test]
+    fn configured_objects_of_named_pages_have_their_own_hub_ids() {
+        let pages = Pages::new(vec![page("/", "a"), page("/more", "a")]).unwrap();
+        let filter: ObjectId = "filter-0".parse().unwrap();
+        let master: ObjectId = "bar-region".parse().unwrap();
+        assert_eq!(pages.get(None).unwrap().hub_id(&filter), "filter-0");
+        assert_eq!(
+            pages.get(Some("more")).unwrap().hub_id(&filter),
+            "more:filter-0"
+        );
+        assert_eq!(
+            pages.get(Some("more")).unwrap().hub_id(&master),
+            "bar-region"
+        );
+    }
+}
