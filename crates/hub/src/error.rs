@@ -19,6 +19,10 @@ pub enum Error {
     /// The dashboard asked for an object the hub does not hold.
     #[error("unknown dashboard object {0:?}")]
     UnknownObject(String),
+    /// The user has no bookmark with this id (never had, destroyed, or
+    /// another user's).
+    #[error("unknown bookmark {0:?}")]
+    UnknownBookmark(String),
 }
 
 impl From<store::Error> for Error {
@@ -44,6 +48,7 @@ impl Error {
             Error::Store(_) => "The server cannot reach its session store. Try again later.",
             Error::NotLoggedIn => "Your session has ended. Please log in again.",
             Error::UnknownObject(_) => "This part of the dashboard does not exist.",
+            Error::UnknownBookmark(_) => "This bookmark does not exist (any more).",
         }
     }
 }

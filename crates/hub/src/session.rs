@@ -17,6 +17,7 @@ use crate::shared::Shared;
 use crate::socket::{self, EngineSocket, SELECTIONS_ID};
 use crate::watcher;
 
+mod bookmarks;
 mod proxy_session;
 use store::{EngineKey, FieldSelection};
 
