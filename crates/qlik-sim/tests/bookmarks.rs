@@ -415,8 +415,10 @@ async fn every_bookmark_of_random_selections_restores_exactly_them() {
     for round in 0..30 {
         for (field, cardinal) in &fields {
             // Each field: cleared, or a random non-empty subset of its values.
-            let subset: Vec<u64> = (0..*cardinal).filter(|_| rng.next() % 3 == 0).collect();
-            if rng.next() % 3 == 0 || subset.is_empty() {
+            let subset: Vec<u64> = (0..*cardinal)
+                .filter(|_| rng.next().is_multiple_of(3))
+                .collect();
+            if rng.next().is_multiple_of(3) || subset.is_empty() {
                 call(&mut ws, next_id(), *field, "Clear", json!([])).await;
             } else {
                 call(

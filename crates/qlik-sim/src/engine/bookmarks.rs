@@ -138,10 +138,14 @@ pub(crate) struct BookmarksChanged {
     pub socket: u64,
 }
 
-/// Every bookmark of every app, by app and owner, in creation order.
+/// Bookmarks by app id and owner (directory and id in lower case), each
+/// list in creation order.
+type ByOwner = HashMap<(String, (String, String)), Vec<Bookmark>>;
+
+/// Every bookmark of every app.
 #[derive(Debug)]
 pub(crate) struct Bookmarks {
-    by_owner: Mutex<HashMap<(String, (String, String)), Vec<Bookmark>>>,
+    by_owner: Mutex<ByOwner>,
     changes: broadcast::Sender<BookmarksChanged>,
 }
 
@@ -155,7 +159,7 @@ impl Default for Bookmarks {
 }
 
 impl Bookmarks {
-    fn lock(&self) -> MutexGuard<'_, HashMap<(String, (String, String)), Vec<Bookmark>>> {
+    fn lock(&self) -> MutexGuard<'_, ByOwner> {
         self.by_owner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
