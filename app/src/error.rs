@@ -169,6 +169,9 @@ impl From<hub::Error> for AppError {
             hub::Error::UnknownObject(_) | hub::Error::UnknownApp(_) => {
                 AppError::NotFound("This part of the dashboard does not exist.".into())
             }
+            hub::Error::UnknownBookmark(_) => {
+                AppError::NotFound("This bookmark does not exist (any more).".into())
+            }
             hub::Error::Store(_) => AppError::StoreUnavailable,
             hub::Error::Qlik(qlik::Error::SessionLimit) => AppError::QlikSessionLimit,
             hub::Error::ProxySessionGone

@@ -22,6 +22,10 @@ pub enum Error {
     /// The dashboard asked for an app the hub is not configured with.
     #[error("unknown app {0:?}")]
     UnknownApp(String),
+    /// The user has no bookmark with this id (never had, destroyed, or
+    /// another user's).
+    #[error("unknown bookmark {0:?}")]
+    UnknownBookmark(String),
 }
 
 impl From<store::Error> for Error {
@@ -49,6 +53,7 @@ impl Error {
             Error::UnknownObject(_) | Error::UnknownApp(_) => {
                 "This part of the dashboard does not exist."
             }
+            Error::UnknownBookmark(_) => "This bookmark does not exist (any more).",
         }
     }
 }

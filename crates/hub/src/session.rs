@@ -20,6 +20,7 @@ use crate::socket::{self, EngineSocket, SELECTIONS_ID};
 use crate::user::ProxyUser;
 use crate::watcher;
 
+mod bookmarks;
 mod proxy_session;
 use store::{EngineKey, FieldSelection};
 

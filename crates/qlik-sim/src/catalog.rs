@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::data::{App, load_app, sample_app};
+use crate::data::{App, load_app, sample_app, support_app};
 use crate::error::SimError;
 
 /// The apps, from a folder or built in.
@@ -13,10 +13,11 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The built-in sample sales app with `rows` order lines.
+    /// The built-in apps: the sample sales app with `rows` order lines and
+    /// the sample support app.
     pub fn builtin(rows: usize) -> Self {
         Self {
-            apps: vec![Arc::new(sample_app(rows))],
+            apps: vec![Arc::new(sample_app(rows)), Arc::new(support_app())],
         }
     }
 

@@ -26,9 +26,10 @@ pub struct SimConfig {
     pub qps_addr: SocketAddr,
     /// Virtual proxy prefix; empty for the default virtual proxy.
     pub virtual_proxy: String,
-    /// Folder of apps (sub-folders with `app.toml`); none: the built-in sample app.
+    /// Folder of apps (sub-folders with `app.toml`); none: the built-in apps
+    /// (`sample-sales`, `sample-support`).
     pub apps_dir: Option<PathBuf>,
-    /// Order lines of the built-in sample app.
+    /// Order lines of the built-in sample sales app.
     pub sample_rows: usize,
     /// Parallel proxy sessions per user (Qlik: 5).
     pub max_sessions: usize,

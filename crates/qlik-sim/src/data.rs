@@ -9,6 +9,7 @@ mod load;
 mod objects;
 mod sample;
 mod selection;
+mod support;
 
 pub use app::{App, Cell, Field, Table};
 pub use expr::{Expr, ExprError};
@@ -19,3 +20,4 @@ pub use objects::{
 };
 pub use sample::{DEFAULT_ROWS, sample_app};
 pub use selection::{Associations, Selections, State};
+pub use support::{SUPPORT_TICKETS, support_app};

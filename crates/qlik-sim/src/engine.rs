@@ -1,5 +1,6 @@
 //! The QIX engine: JSON-RPC 2.0 over a WebSocket, per engine session.
 
+mod bookmarks;
 mod methods;
 mod rpc;
 mod socket;
@@ -11,6 +12,7 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 use crate::data::{App, Associations, Context, Selections};
+pub(crate) use bookmarks::Bookmarks;
 pub(crate) use socket::{SocketContext, serve};
 
 /// What an engine session holds across its sockets: the open app, the

@@ -21,10 +21,10 @@ struct Args {
     /// Virtual proxy prefix; empty for the default virtual proxy.
     #[arg(long, default_value = "")]
     virtual_proxy: String,
-    /// Folder of apps (sub-folders with app.toml and CSV files); default: the sample app.
+    /// Folder of apps (sub-folders with app.toml and CSV files); default: the built-in apps (sample-sales, sample-support).
     #[arg(long)]
     apps: Option<PathBuf>,
-    /// Order lines of the built-in sample app.
+    /// Order lines of the built-in sample sales app.
     #[arg(long, default_value_t = qlik_sim::data::DEFAULT_ROWS)]
     rows: usize,
     /// Parallel proxy sessions per user.

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::catalog::Catalog;
 use crate::config::SimConfig;
-use crate::engine::EngineData;
+use crate::engine::{Bookmarks, EngineData};
 
 /// A Qlik user: directory and id, as given (compared case-insensitively).
 #[derive(Debug, Clone)]
@@ -22,7 +22,8 @@ pub(crate) struct User {
 }
 
 impl User {
-    fn key(&self) -> (String, String) {
+    /// Directory and id in lower case.
+    pub fn key(&self) -> (String, String) {
         (self.directory.to_lowercase(), self.id.to_lowercase())
     }
 
@@ -151,6 +152,8 @@ impl Stats {
 pub(crate) struct State {
     pub config: SimConfig,
     pub catalog: Catalog,
+    /// Every app's bookmarks, by owner.
+    pub bookmarks: Bookmarks,
     inner: Mutex<Inner>,
     next_id: AtomicU64,
     tickets_issued: AtomicU64,
@@ -173,6 +176,7 @@ impl State {
         Arc::new(Self {
             config,
             catalog,
+            bookmarks: Bookmarks::default(),
             inner: Mutex::new(Inner::default()),
             next_id: AtomicU64::new(1),
             tickets_issued: AtomicU64::new(0),

@@ -20,7 +20,7 @@ pub use connection::{ConnectOptions, Connected, Connection, HandleEvent};
 pub use handles::{Doc, Field, GenericObject, Global};
 pub use layout::NxCell;
 pub use notification::{Notification, ProxyNotice, SessionState};
-pub use types::{FieldValue, NxPage, ObjectInterface, QNum};
+pub use types::{BookmarkEntry, FieldValue, NxPage, ObjectInterface, QNum};
 pub use url::EngineUrl;
 
 /// The handle of the Global object, the only static one.

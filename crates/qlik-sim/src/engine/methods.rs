@@ -1,4 +1,5 @@
-//! The engine methods: Global (handle -1), Doc, GenericObject and Field.
+//! The engine methods: Global (handle -1), Doc, GenericObject, Field and
+//! GenericBookmark (in [`super::bookmarks`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -6,6 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::EngineData;
+use super::bookmarks::{self, Bookmarks};
 use super::rpc::{Request, RpcError};
 use crate::catalog::Catalog;
 use crate::data::{self, App, ObjectError};
@@ -23,6 +25,8 @@ pub(crate) enum Handle {
     Object(String),
     /// A field, by index.
     Field(usize),
+    /// A bookmark, by id.
+    Bookmark(String),
 }
 
 /// One socket's handles.
@@ -34,7 +38,7 @@ pub(crate) struct Handles {
 
 impl Handles {
     /// The handle number for `target`, allocating one if needed.
-    fn acquire(&mut self, target: Handle) -> i64 {
+    pub(super) fn acquire(&mut self, target: Handle) -> i64 {
         if let Some((number, _)) = self.by_number.iter().find(|(_, h)| **h == target) {
             return *number;
         }
@@ -47,7 +51,7 @@ impl Handles {
         self.by_number.get(&number)
     }
 
-    fn release(&mut self, target: &Handle) -> Option<i64> {
+    pub(super) fn release(&mut self, target: &Handle) -> Option<i64> {
         let number = *self.by_number.iter().find(|(_, h)| *h == target)?.0;
         self.by_number.remove(&number);
         Some(number)
@@ -64,6 +68,20 @@ impl Handles {
         handles.sort_unstable();
         handles
     }
+
+    /// Every generic-object handle with its object id, in handle order.
+    pub(super) fn objects_with_ids(&self) -> Vec<(i64, String)> {
+        let mut handles: Vec<(i64, String)> = self
+            .by_number
+            .iter()
+            .filter_map(|(n, h)| match h {
+                Handle::Object(id) => Some((*n, id.clone())),
+                _ => None,
+            })
+            .collect();
+        handles.sort_unstable();
+        handles
+    }
 }
 
 /// What a call needs to see.
@@ -71,6 +89,7 @@ pub(crate) struct Call<'a> {
     pub request: &'a Request,
     pub user: &'a User,
     pub catalog: &'a Catalog,
+    pub bookmarks: &'a Bookmarks,
     pub data: &'a mut EngineData,
     pub handles: &'a mut Handles,
 }
@@ -80,23 +99,22 @@ pub(crate) struct Outcome {
     pub result: Value,
     /// Selections changed: every generic object's layout did.
     pub selections_changed: bool,
+    /// A bookmark was created or destroyed: the bookmark lists changed.
+    pub bookmarks_changed: bool,
     /// Handles released by the call.
     pub closed: Vec<i64>,
 }
 
 impl Outcome {
-    fn plain(result: Value) -> Self {
-        Self {
-            result,
-            selections_changed: false,
-            closed: Vec::new(),
-        }
+    pub(super) fn plain(result: Value) -> Self {
+        Self::changed(result, false)
     }
 
-    fn changed(result: Value, changed: bool) -> Self {
+    pub(super) fn changed(result: Value, changed: bool) -> Self {
         Self {
             result,
             selections_changed: changed,
+            bookmarks_changed: false,
             closed: Vec::new(),
         }
     }
@@ -121,10 +139,11 @@ pub(crate) fn dispatch(call: Call<'_>) -> Result<Outcome, RpcError> {
         Handle::Doc(_) => doc(call, &app),
         Handle::Object(id) => object(call, &app, &id),
         Handle::Field(field) => field_method(call, &app, field),
+        Handle::Bookmark(id) => bookmarks::bookmark_method(call, &app, &id),
     }
 }
 
-fn interface(kind: &str, handle: i64, id: &str, generic_type: &str) -> Value {
+pub(super) fn interface(kind: &str, handle: i64, id: &str, generic_type: &str) -> Value {
     json!({"qReturn": {"qType": kind, "qHandle": handle, "qGenericId": id, "qGenericType": generic_type}})
 }
 
@@ -183,6 +202,12 @@ fn object_error(error: ObjectError) -> RpcError {
 
 fn doc(call: Call<'_>, app: &Arc<App>) -> Result<Outcome, RpcError> {
     let request = call.request;
+    if matches!(
+        request.method.as_str(),
+        "CreateBookmark" | "ApplyBookmark" | "GetBookmarks" | "DestroyBookmark" | "GetBookmark"
+    ) {
+        return bookmarks::doc_method(call, app);
+    }
     let data = call.data;
     match request.method.as_str() {
         "GetAppLayout" => Ok(Outcome::plain(json!({"qLayout": {
@@ -331,7 +356,14 @@ fn object(call: Call<'_>, app: &Arc<App>, id: &str) -> Result<Outcome, RpcError>
     let path = || request.string(0, "qPath");
     match request.method.as_str() {
         "GetLayout" => {
-            let layout = data.with_context(app, |ctx| data::layout(ctx, &properties));
+            let mut layout = data.with_context(app, |ctx| data::layout(ctx, &properties));
+            if let Some(definition) = properties.get("qBookmarkListDef") {
+                if let Value::Object(layout) = &mut layout {
+                    layout.remove("qBookmarkListDef");
+                }
+                layout["qBookmarkList"] =
+                    bookmarks::bookmark_list(call.bookmarks, app, call.user, definition);
+            }
             Ok(Outcome::plain(json!({"qLayout": layout})))
         }
         "GetProperties" => Ok(Outcome::plain(json!({"qProp": properties}))),

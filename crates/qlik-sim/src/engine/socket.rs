@@ -8,6 +8,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+use super::bookmarks::list_handles;
 use super::methods::{Call, Handles, dispatch};
 use super::rpc::{DeltaCache, Request, error_frame, notification, result_frame};
 use crate::state::{EngineKey, ProxySession, SocketSignal, State};
@@ -35,6 +36,7 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
     let (signal_tx, mut signals) = mpsc::unbounded_channel();
     let socket_id = state.add_socket(&ctx.session, signal_tx);
     let mut others = data.lock().await.changes.subscribe();
+    let mut bookmarks = state.bookmarks.subscribe();
     let (mut sink, mut stream) = socket.split();
 
     let greeting = notification(
@@ -52,6 +54,29 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
             origin = others.recv() => {
                 if matches!(origin, Ok(id) if id != socket_id) || matches!(origin, Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) {
                     let change = handles.objects();
+                    if !change.is_empty() {
+                        let frame = json!({"jsonrpc": "2.0", "change": change});
+                        open = sink.send(Message::text(frame.to_string())).await.is_ok();
+                    }
+                }
+            }
+            // The user's bookmarks of the open app changed through another
+            // socket (of any engine session): its bookmark lists changed.
+            changed = bookmarks.recv() => {
+                let ours = match &changed {
+                    Ok(c) => c.socket != socket_id && c.owner == user.key(),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
+                };
+                if ours {
+                    let data = data.lock().await;
+                    let same_app = match (&changed, &data.app) {
+                        (Ok(c), Some(app)) => c.app == app.id,
+                        (Ok(_), None) => false,
+                        (Err(_), _) => true,
+                    };
+                    let change = if same_app { list_handles(&handles, &data) } else { Vec::new() };
+                    drop(data);
                     if !change.is_empty() {
                         let frame = json!({"jsonrpc": "2.0", "change": change});
                         open = sink.send(Message::text(frame.to_string())).await.is_ok();
@@ -92,29 +117,35 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
                     Err((id, error)) => out.push(error_frame(id.as_ref(), &error)),
                     Ok(request) => {
                         state.count_call(&request.method);
-                        let result = {
+                        let (result, change) = {
                             let mut data = data.lock().await;
                             let outcome = dispatch(Call {
                                 request: &request,
                                 user: &user,
                                 catalog: &state.catalog,
+                                bookmarks: &state.bookmarks,
                                 data: &mut data,
                                 handles: &mut handles,
                             });
-                            if matches!(&outcome, Ok(o) if o.selections_changed) {
-                                let _ = data.changes.send(socket_id);
+                            // The handles whose layouts the call changed.
+                            let mut change = Vec::new();
+                            if let Ok(o) = &outcome {
+                                if o.selections_changed {
+                                    let _ = data.changes.send(socket_id);
+                                    change = handles.objects();
+                                } else if o.bookmarks_changed {
+                                    change = list_handles(&handles, &data);
+                                }
+                                if let (true, Some(app)) = (o.bookmarks_changed, &data.app) {
+                                    state.bookmarks.announce(&app.id, &user, socket_id);
+                                }
                             }
-                            outcome
+                            (outcome, change)
                         };
                         // A request without id is a notification: no answer.
                         if let Some(id) = &request.id {
                             out.push(match result {
                                 Ok(outcome) => {
-                                    let change = if outcome.selections_changed {
-                                        handles.objects()
-                                    } else {
-                                        Vec::new()
-                                    };
                                     for handle in &outcome.closed {
                                         deltas.forget(*handle);
                                     }

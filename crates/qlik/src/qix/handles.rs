@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::GLOBAL_HANDLE;
 use super::connection::Connection;
-use super::types::{FieldValue, NxPage, ObjectInterface};
+use super::types::{BookmarkEntry, FieldValue, NxPage, ObjectInterface};
 use crate::error::{Error, Result};
 
 /// Takes `key` out of a result object and decodes it.
@@ -186,6 +186,39 @@ impl Doc {
     /// `Forward`: the next selection state.
     pub async fn forward(&self) -> Result<()> {
         self.call("Forward", json!([])).await.map(drop)
+    }
+
+    /// `CreateBookmark`: saves the current selections as a bookmark (type
+    /// `bookmark`, like Qlik Sense's own) titled `title`; returns its id.
+    pub async fn create_bookmark(&self, title: &str, description: &str) -> Result<String> {
+        let properties = json!({"qInfo": {"qType": "bookmark"},
+            "qMetaDef": {"title": title, "description": description}});
+        let result = self.call("CreateBookmark", json!([properties])).await?;
+        result
+            .pointer("/qInfo/qId")
+            .or_else(|| result.pointer("/qReturn/qGenericId"))
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| Error::BadResponse("no qInfo.qId in the result".into()))
+    }
+
+    /// `ApplyBookmark`: makes the bookmark's selections the current ones
+    /// (engine error 2 when there is no such bookmark for this user).
+    pub async fn apply_bookmark(&self, id: &str) -> Result<bool> {
+        take(self.call("ApplyBookmark", json!([id])).await?, "qSuccess")
+    }
+
+    /// `DestroyBookmark`.
+    pub async fn destroy_bookmark(&self, id: &str) -> Result<bool> {
+        take(self.call("DestroyBookmark", json!([id])).await?, "qSuccess")
+    }
+
+    /// `GetBookmarks` of type `bookmark`: the user's bookmarks of this app.
+    pub async fn bookmarks(&self) -> Result<Vec<BookmarkEntry>> {
+        let options = json!({"qTypes": ["bookmark"], "qData": {"title": "/qMetaDef/title"}});
+        let list: Vec<Value> = take(self.call("GetBookmarks", json!([options])).await?, "qList")?;
+        Ok(list.iter().filter_map(BookmarkEntry::from_entry).collect())
     }
 
     /// `Evaluate`: an expression's value as text.

@@ -105,6 +105,33 @@ impl FieldValue {
     }
 }
 
+/// A bookmark as `Doc::bookmarks` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookmarkEntry {
+    /// The bookmark id (`qInfo.qId`).
+    pub id: String,
+    /// Its title (`qMeta.title`).
+    pub title: String,
+    /// When it was created (`qMeta.createdDate`, ISO 8601), if the engine says.
+    pub created: Option<String>,
+}
+
+impl BookmarkEntry {
+    /// From an `NxContainerEntry`; `None` without an id. The title is
+    /// `qMeta.title`, else the `qData.title` the list asked for.
+    pub(crate) fn from_entry(entry: &serde_json::Value) -> Option<Self> {
+        let text = |pointer: &str| entry.pointer(pointer).and_then(|v| v.as_str());
+        Some(Self {
+            id: text("/qInfo/qId")?.to_owned(),
+            title: text("/qMeta/title")
+                .or_else(|| text("/qData/title"))
+                .unwrap_or_default()
+                .to_owned(),
+            created: text("/qMeta/createdDate").map(str::to_owned),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +143,23 @@ mod tests {
         let n: QNum = serde_json::from_str("12.5").unwrap();
         assert_eq!(n.value(), Some(12.5));
         assert!(serde_json::from_str::<QNum>(r#""abc""#).is_err());
+    }
+
+    #[test]
+    fn reads_bookmark_entries() {
+        let entry = serde_json::json!({"qInfo": {"qId": "b1", "qType": "bookmark"},
+            "qMeta": {"title": "Q1", "createdDate": "2026-01-02T03:04:05.000Z"}, "qData": {}});
+        assert_eq!(
+            BookmarkEntry::from_entry(&entry),
+            Some(BookmarkEntry {
+                id: "b1".into(),
+                title: "Q1".into(),
+                created: Some("2026-01-02T03:04:05.000Z".into()),
+            })
+        );
+        let bare = serde_json::json!({"qInfo": {"qId": "b2"}, "qData": {"title": "From data"}});
+        let bare = BookmarkEntry::from_entry(&bare).unwrap();
+        assert_eq!((bare.title.as_str(), bare.created), ("From data", None));
+        assert_eq!(BookmarkEntry::from_entry(&serde_json::json!({})), None);
     }
 }
