@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use super::view_model::{DashboardView, TableSort, TableView};
 use crate::error::AppError;
 
+pub mod bookmarks;
+
 #[cfg(feature = "ssr")]
 mod server {
     use std::future::Future;
@@ -98,6 +100,29 @@ mod server {
             Some(master) => Ok(matches!(
                 mapping::master_view(master, &on.layout(object_id).await?),
                 Some(MasterView::ListBox(_))
+            )),
+            None => Ok(false),
+        }
+    }
+
+    /// True when `object_id` is a chart of the page: a configured chart, or
+    /// a master object shown as one.
+    pub async fn is_chart(on: &OnPage, object_id: &ObjectId) -> Result<bool, AppError> {
+        let config = on.config();
+        if object_id
+            .index_of(ObjectKind::Chart)
+            .is_some_and(|i| i < config.charts.len())
+        {
+            return Ok(true);
+        }
+        match config
+            .masters
+            .iter()
+            .find(|m| m.id == object_id.to_string())
+        {
+            Some(master) => Ok(matches!(
+                mapping::master_view(master, &on.layout(object_id).await?),
+                Some(MasterView::Chart(_))
             )),
             None => Ok(false),
         }
@@ -244,6 +269,33 @@ pub async fn select_values(
         }
         on.engine
             .select_list_values(&on.page.hub_id(&id), &values, true)
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Selects (toggles) the dimension value of a chart's bar or point, as a
+/// click on it does in Qlik.
+#[server(prefix = "/api", endpoint = "select-in-chart")]
+pub async fn select_in_chart(
+    page: Option<String>,
+    object_id: String,
+    value: i64,
+) -> Result<(), AppError> {
+    server::answer(async {
+        if value < 0 {
+            return Err(AppError::BadInput(
+                "Values are element numbers (0 or more).".into(),
+            ));
+        }
+        let on = server::on_page(page.as_deref()).await?;
+        let Ok(id) = object_id.parse();
+        if !server::is_chart(&on, &id).await? {
+            return Err(AppError::NotFound("This chart does not exist.".into()));
+        }
+        on.engine
+            .select_hypercube_values(&on.page.hub_id(&id), 0, &[value], true)
             .await?;
         Ok(())
     })

@@ -1,7 +1,9 @@
 //! The dashboard's components. Each reads its slice of the shared
 //! [`state::Dash`] and acts through the dashboard's server functions.
 
+pub mod bookmarks;
 pub mod chart;
+pub mod downloads;
 pub mod kpi;
 pub mod list_box;
 pub mod live;

@@ -41,6 +41,8 @@ pub struct Mark {
     pub label: String,
     /// Measure value as text.
     pub text: String,
+    /// The dimension value's element number (what a click selects).
+    pub elem: i64,
 }
 
 /// An x-axis label.
@@ -139,6 +141,7 @@ pub fn layout(kind: ChartKind, points: &[ChartPoint]) -> Geometry {
                 centre,
                 label: p.label.clone(),
                 text: p.text.clone(),
+                elem: p.elem,
             }
         })
         .collect();
@@ -189,6 +192,7 @@ mod tests {
                 label: format!("P{i}"),
                 value: *v,
                 text: v.to_string(),
+                elem: i as i64,
             })
             .collect()
     }

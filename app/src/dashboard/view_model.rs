@@ -114,6 +114,8 @@ pub struct ChartPoint {
     pub value: f64,
     /// Measure value as formatted text.
     pub text: String,
+    /// The dimension value's element number (what a click selects).
+    pub elem: i64,
 }
 
 /// A chart.
@@ -227,6 +229,15 @@ pub struct DashboardView {
     pub charts: Vec<ChartView>,
     /// Tables.
     pub tables: Vec<TableView>,
+}
+
+/// One of the user's bookmarks (saved selections of the page's app).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookmarkView {
+    /// The bookmark's id.
+    pub id: String,
+    /// Its name.
+    pub title: String,
 }
 
 /// A number for axis ticks: 1.2k, 3.4M, 5.6B; small numbers as they are.

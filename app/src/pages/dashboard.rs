@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::account::current_viewer;
 use crate::dashboard::api::load_dashboard;
+use crate::dashboard::components::bookmarks::Bookmarks;
 use crate::dashboard::components::chart::Chart;
 use crate::dashboard::components::kpi::Kpi;
 use crate::dashboard::components::list_box::ListBox;
@@ -113,6 +114,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
         <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
                 <h1>{title}</h1>
+                <Bookmarks/>
                 {move || dash.reconnecting.get().then(|| view! {
                     <span class="live-status" role="status">"Reconnecting…"</span>
                 })}

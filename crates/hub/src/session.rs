@@ -246,6 +246,32 @@ impl EngineSession {
         .await
     }
 
+    /// Selects (or toggles) values of a hypercube's dimension by element
+    /// number (a click on a chart's bar or point).
+    pub async fn select_hypercube_values(
+        &self,
+        object_id: &str,
+        dimension: i64,
+        values: &[i64],
+        toggle: bool,
+    ) -> Result<bool> {
+        let id = object_id.to_owned();
+        let values = values.to_vec();
+        self.selection_op(move |socket| {
+            let object = socket.objects.get(&id).cloned();
+            let (id, values) = (id.clone(), values.clone());
+            async move {
+                match object {
+                    Some(object) => Ok(object
+                        .select_hypercube_values("/qHyperCubeDef", dimension, &values, toggle)
+                        .await?),
+                    None => Err(Error::UnknownObject(id)),
+                }
+            }
+        })
+        .await
+    }
+
     /// Selects values of a field by text (replacing its selection).
     pub async fn select_field_values(&self, field: &str, values: &[String]) -> Result<()> {
         let selection = [FieldSelection {

@@ -53,19 +53,19 @@ impl Fixture {
             apps: vec![AppObjects {
                 app_id: "sample-sales".into(),
                 objects: vec![
-                ObjectDef::Session {
-                    id: "regions".into(),
-                    properties: json!({"qInfo": {"qType": "listbox"}, "qListObjectDef": {
+                    ObjectDef::Session {
+                        id: "regions".into(),
+                        properties: json!({"qInfo": {"qType": "listbox"}, "qListObjectDef": {
                         "qDef": {"qFieldDefs": ["Region"]}, "qShowAlternatives": true,
                         "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 50}]}}),
-                },
-                ObjectDef::Session {
-                    id: "total".into(),
-                    properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
+                    },
+                    ObjectDef::Session {
+                        id: "total".into(),
+                        properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
                         "qMeasures": [{"qDef": {"qDef": "Sum(Sales)"}}],
                         "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 1}]}}),
-                },
-            ],
+                    },
+                ],
             }],
             idle_eviction: Duration::from_secs(600),
             keepalive_interval: Duration::from_secs(60),

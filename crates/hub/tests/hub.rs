@@ -56,26 +56,37 @@ impl Fixture {
             virtual_proxy: String::new(),
             ttl_seconds,
             session_source: SessionSource::Ticket,
-            apps: vec![AppObjects {
-                app_id: "sample-sales".into(),
-                objects: vec![
-                    ObjectDef::Session {
-                        id: "regions".into(),
-                        properties: json!({"qInfo": {"qType": "listbox"}, "qListObjectDef": {
+            apps: vec![
+                AppObjects {
+                    app_id: "sample-sales".into(),
+                    objects: vec![
+                        ObjectDef::Session {
+                            id: "regions".into(),
+                            properties: json!({"qInfo": {"qType": "listbox"}, "qListObjectDef": {
                         "qDef": {"qFieldDefs": ["Region"]}, "qShowAlternatives": true,
                         "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 50}]}}),
-                    },
-                    ObjectDef::Session {
-                        id: "total".into(),
-                        properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
+                        },
+                        ObjectDef::Session {
+                            id: "total".into(),
+                            properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
                         "qMeasures": [{"qDef": {"qDef": "Sum(Sales)"}}],
                         "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 1}]}}),
-                    },
-                    ObjectDef::Master {
-                        id: "bar-region".into(),
-                    },
-                ],
-            }],
+                        },
+                        ObjectDef::Master {
+                            id: "bar-region".into(),
+                        },
+                    ],
+                },
+                AppObjects {
+                    app_id: "sample-support".into(),
+                    objects: vec![ObjectDef::Session {
+                        id: "tickets".into(),
+                        properties: json!({"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {
+                        "qMeasures": [{"qDef": {"qDef": "Count(TicketID)"}}],
+                        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 1}]}}),
+                    }],
+                },
+            ],
             idle_eviction: Duration::from_secs(600),
             keepalive_interval: Duration::from_secs(60),
             origin: None,
@@ -130,6 +141,58 @@ async fn select_emea(hub: &Hub, user: &str) -> (f64, f64) {
     let after = total(&session.layout("total").await.unwrap());
     assert!(after < before);
     (before, after)
+}
+
+#[tokio::test]
+async fn every_app_gets_a_socket_on_the_users_one_proxy_session() {
+    let f = Fixture::new().await;
+    let hub = f.hub(60).await;
+    // Both apps' first requests at once: one ticket, one proxy session.
+    let attempts = (0..20).map(|i| {
+        let hub = hub.clone();
+        let app = if i % 2 == 0 {
+            "sample-sales"
+        } else {
+            "sample-support"
+        };
+        tokio::spawn(async move { hub.session_in(app, "CORP", "alice", &attributes()).await })
+    });
+    for attempt in attempts {
+        attempt.await.unwrap().unwrap();
+    }
+    let stats = f.sim.stats();
+    assert_eq!(stats.tickets_issued, 1);
+    assert_eq!(f.proxy_sessions("alice").await, 1);
+    assert_eq!(stats.open_sockets, 2, "one socket per app");
+    assert_eq!(hub.metrics().held_sessions, 1, "one user held");
+    // Selections are per app.
+    let support = hub
+        .session_in("sample-support", "CORP", "alice", &attributes())
+        .await
+        .unwrap();
+    let tickets = total(&support.layout("tickets").await.unwrap());
+    assert!(tickets > 0.0);
+    select_emea(&hub, "alice").await;
+    assert_eq!(total(&support.layout("tickets").await.unwrap()), tickets);
+    // A restart reattaches both apps without a ticket.
+    drop((support, hub));
+    let hub = f.hub(60).await;
+    for app in ["sample-sales", "sample-support"] {
+        hub.session_in(app, "CORP", "alice", &attributes())
+            .await
+            .unwrap();
+    }
+    assert_eq!(f.sim.stats().tickets_issued, 1);
+    assert_eq!(f.proxy_sessions("alice").await, 1);
+    // An app the hub was not configured with is refused.
+    assert!(matches!(
+        hub.session_in("other", "CORP", "alice", &attributes())
+            .await,
+        Err(hub::Error::UnknownApp(_))
+    ));
+    // Logout ends every app's socket and the one proxy session.
+    hub.logout("CORP", "alice").await.unwrap();
+    assert_eq!(f.proxy_sessions("alice").await, 0);
 }
 
 #[tokio::test]

@@ -1,9 +1,13 @@
 //! Bar and line charts as SVG: axes, grid, labels and a hover tooltip.
-//! Everything is placed with SVG attributes (the CSP forbids inline styles).
+//! Clicking a bar or point (or Enter/Space on it) selects its dimension
+//! value, as in Qlik. Everything is placed with SVG attributes (the CSP
+//! forbids inline styles).
 
 use leptos::prelude::*;
 
+use super::downloads::Downloads;
 use super::state::Dash;
+use crate::dashboard::api::select_in_chart;
 use crate::dashboard::config::ChartKind;
 use crate::dashboard::geometry::{self, HEIGHT, Mark, WIDTH};
 
@@ -44,21 +48,31 @@ pub fn Chart(index: usize) -> impl IntoView {
                 .map(|c| format!("{} by point: {} points", c.measure_label, c.points.len()))
         })
     };
+    // A click (or Enter/Space) on a mark selects its value.
+    let select = {
+        let id = id.clone();
+        move |elem: i64| {
+            if elem >= 0 {
+                dash.act(select_in_chart(dash.page(), id.clone(), elem));
+            }
+        }
+    };
     let kind_class = match kind {
         ChartKind::Bar => "card chart bar-chart",
         ChartKind::Line => "card chart line-chart",
     };
     view! {
-        <section class=kind_class data-object=id>
+        <section class=kind_class data-object=id.clone()>
             <header class="card-header">
                 <h2>{title.clone()}</h2>
                 <span class="chart-measure">{measure_label}</span>
+                <Downloads id=id.clone() title=title.clone()/>
             </header>
             {move || error().map(|message| view! { <p class="chart-error" role="alert">{message}</p> })}
             <svg
                 class="chart-svg"
                 viewBox=format!("0 0 {WIDTH} {HEIGHT}")
-                role="img"
+                role="group"
                 aria-label=move || format!("{title}. {}", description().unwrap_or_default())
                 on:mouseleave=move |_| hovered.set(None)
             >
@@ -90,13 +104,26 @@ pub fn Chart(index: usize) -> impl IntoView {
                 <g class="marks">
                     {move || shape.with(|g| g.marks.iter().enumerate().map(|(i, mark)| {
                         let summary = format!("{}: {}", mark.label, mark.text);
+                        let label = format!("Select {}", summary);
+                        let elem = mark.elem;
+                        let (on_click, on_key) = (select.clone(), select.clone());
+                        let on_key = move |event: leptos::ev::KeyboardEvent| {
+                            if matches!(event.key().as_str(), "Enter" | " ") {
+                                event.prevent_default();
+                                on_key(elem);
+                            }
+                        };
                         match kind {
                             ChartKind::Bar => view! {
                                 <rect
                                     class="bar"
                                     class:hovered=move || hovered.get() == Some(i)
                                     x=mark.x y=mark.y width=mark.width height=mark.height
+                                    role="button" tabindex="0" aria-label=label
                                     on:mouseenter=move |_| hovered.set(Some(i))
+                                    on:focus=move |_| hovered.set(Some(i))
+                                    on:click=move |_| on_click(elem)
+                                    on:keydown=on_key
                                 >
                                     <title>{summary}</title>
                                 </rect>
@@ -105,8 +132,12 @@ pub fn Chart(index: usize) -> impl IntoView {
                                 <circle
                                     class="point"
                                     class:hovered=move || hovered.get() == Some(i)
-                                    cx=mark.x cy=mark.y r=4
+                                    cx=mark.x cy=mark.y r=5
+                                    role="button" tabindex="0" aria-label=label
                                     on:mouseenter=move |_| hovered.set(Some(i))
+                                    on:focus=move |_| hovered.set(Some(i))
+                                    on:click=move |_| on_click(elem)
+                                    on:keydown=on_key
                                 >
                                     <title>{summary}</title>
                                 </circle>
@@ -143,6 +174,7 @@ mod tests {
             centre,
             label: "A rather long dimension value".into(),
             text: "12,345,678.90".into(),
+            elem: 0,
         };
         let (x, y, width) = tooltip_box(&mark(WIDTH - 2.0, 5.0));
         assert!(x >= 0.0 && x + width <= WIDTH);

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::downloads::Downloads;
 use super::state::Dash;
 use crate::dashboard::api::table_page;
 use crate::dashboard::view_model::{TableSort, TableView};
@@ -99,10 +100,11 @@ pub fn Table(index: usize) -> impl IntoView {
     };
     let range = move || shown.with(|t| t.as_ref().map(TableView::range_text));
     view! {
-        <section class="card table-card" data-object=id aria-busy=move || loading.get().to_string()>
+        <section class="card table-card" data-object=id.clone() aria-busy=move || loading.get().to_string()>
             <header class="card-header">
-                <h2>{title}</h2>
+                <h2>{title.clone()}</h2>
                 <span class="table-range">{range}</span>
+                <Downloads id=id.clone() title=title/>
             </header>
             <div class="table-scroll">
                 <table class="data-table">

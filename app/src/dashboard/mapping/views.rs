@@ -106,6 +106,7 @@ pub fn chart(id: &ObjectId, def: &ChartDef, layout: &GenericObjectLayout) -> Cha
                 label: dim.text().to_owned(),
                 value: value.number().unwrap_or(0.0),
                 text: value.text().to_owned(),
+                elem: dim.elem_number.map_or(-2, i64::from),
             })
         })
         .collect();
