@@ -1,64 +1,19 @@
 import { test, expect, keepScreenshot } from './fixtures';
-import type { Page } from '@playwright/test';
 import { dropSockets, evaluate, simStats, userSessions } from './sim';
-
-/** The KPI expressions of the default dashboard, in order. */
-const KPI_EXPRESSIONS = ['Sum(Sales)', 'Count(DISTINCT OrderID)', 'Sum(Sales) - Sum(Cost)'];
-
-async function hydrated(page: Page) {
-  await expect(page.locator('#app[data-hydrated="true"]')).toBeAttached();
-}
-
-async function submitLogin(page: Page, user: string, password: string) {
-  await page.getByLabel('Username').fill(user);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** Logs in on the login page and waits for the live dashboard. */
-async function login(page: Page, user: string) {
-  await page.goto('/login');
-  await hydrated(page);
-  await submitLogin(page, user, `${user}-password`);
-  await expect(page).toHaveURL(/\/$/);
-  await dashboardReady(page);
-}
-
-/** Waits for a hydrated dashboard with its live channel open. */
-async function dashboardReady(page: Page) {
-  await hydrated(page);
-  await expect(page.locator('main.dashboard[data-live="open"]')).toBeAttached();
-}
-
-function listBox(page: Page, field: string) {
-  return page.getByRole('listbox', { name: field, exact: true });
-}
-
-function option(page: Page, field: string, value: string) {
-  return listBox(page, field).getByRole('option', { name: value, exact: true });
-}
-
-async function select(page: Page, field: string, value: string) {
-  await option(page, field, value).click();
-  await expect(option(page, field, value)).toHaveAttribute('aria-selected', 'true');
-}
-
-function chip(page: Page, field: string) {
-  return page.locator(`.chip[data-field="${field}"] .chip-values`);
-}
-
-async function kpiTexts(page: Page): Promise<string[]> {
-  return page.locator('.kpi .kpi-value').allTextContents();
-}
-
-async function chartSummary(page: Page, title: string): Promise<string[]> {
-  const chart = page.locator('section.chart', { has: page.getByRole('heading', { name: title }) });
-  return chart.locator('.marks title').allTextContents();
-}
-
-async function tableRange(page: Page): Promise<string> {
-  return (await page.locator('.table-card .table-range').textContent()) ?? '';
-}
+import {
+  KPI_EXPRESSIONS,
+  hydrated,
+  submitLogin,
+  login,
+  dashboardReady,
+  listBox,
+  option,
+  select,
+  chip,
+  kpiTexts,
+  chartSummary,
+  tableRange,
+} from './dashboard';
 
 test('1. a wrong password keeps the login page; the right one shows the engine\'s numbers', async ({ page }) => {
   await page.goto('/login');

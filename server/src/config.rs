@@ -48,7 +48,7 @@ pub struct Config {
     pub dashboard: app::dashboard::config::DashboardConfig,
     /// Several pages, each with a path, a title, an app and its objects
     /// (instead of `[dashboard]`).
-    pub pages: Vec<app::dashboard::config::DashboardConfig>,
+    pub pages: Vec<app::dashboard::config::PageConfig>,
     /// The company's look: product name, brand colour, logo.
     pub theme: ThemeConfig,
     /// Downloads of tables and charts.
@@ -488,7 +488,8 @@ impl Config {
         if self.pages.is_empty() {
             return Ok(app::dashboard::pages::Pages::single(self.dashboard.clone()));
         }
-        app::dashboard::pages::Pages::new(self.pages.clone()).map_err(|reason| {
+        let pages = self.pages.iter().cloned().map(Into::into).collect();
+        app::dashboard::pages::Pages::new(pages).map_err(|reason| {
             ServerError::Invalid {
                 key: "pages",
                 reason,
@@ -593,6 +594,17 @@ mod tests {
     }
 
     #[test]
+    fn the_browser_suites_two_pages_load() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/mashup.toml");
+        let config = Config::load_with_env(Some(&file), no_env()).unwrap();
+        config.validate().unwrap();
+        let pages = config.dashboard_pages().unwrap();
+        let home = pages.get(None).unwrap();
+        assert_eq!(home.config, app::dashboard::config::DashboardConfig::default());
+        assert_eq!(pages.get(Some("support")).unwrap().config.app_id, "sample-support");
+    }
+
+    #[test]
     fn file_values_override_defaults() {
         let file = file_with("listen = \"127.0.0.1:4000\"\n[log]\nfilter = \"debug\"\n");
         let config = Config::load_with_env(Some(file.path()), no_env()).unwrap();
@@ -640,10 +652,16 @@ mod tests {
 
     #[test]
     fn pages_or_dashboard_not_both_and_page_paths_are_checked() {
-        use app::dashboard::config::DashboardConfig;
-        let page = |path: &str| DashboardConfig {
+        use app::dashboard::config::PageConfig;
+        let page = |path: &str| PageConfig {
             path: path.into(),
-            ..DashboardConfig::default()
+            app_id: "sample-sales".into(),
+            title: "A page".into(),
+            filters: Vec::new(),
+            kpis: Vec::new(),
+            charts: Vec::new(),
+            tables: Vec::new(),
+            masters: Vec::new(),
         };
         let key = |config: &Config| match config.validate() {
             Err(ServerError::Invalid { key, .. }) => key,

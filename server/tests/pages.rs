@@ -5,15 +5,25 @@ mod support;
 
 use std::time::Duration;
 
-use app::dashboard::config::{DashboardConfig, KpiDef};
+use app::dashboard::config::{DashboardConfig, KpiDef, PageConfig};
 use support::{StreamItem, TestServer};
 
 /// The home page on the sales app, `/support` on the support app.
 async fn two_pages() -> TestServer {
     TestServer::start_with(|config| {
+        let home = DashboardConfig::default();
         config.pages = vec![
-            DashboardConfig::default(),
-            DashboardConfig {
+            PageConfig {
+                path: home.path,
+                app_id: home.app_id,
+                title: home.title,
+                filters: home.filters,
+                kpis: home.kpis,
+                charts: home.charts,
+                tables: home.tables,
+                masters: home.masters,
+            },
+            PageConfig {
                 path: "/support".into(),
                 app_id: "sample-support".into(),
                 title: "Support tickets".into(),

@@ -27,6 +27,49 @@ pub struct DashboardConfig {
     pub masters: Vec<MasterDef>,
 }
 
+/// One of `[[pages]]`: where it is served, its app and title (required), and
+/// its objects (each list empty unless given).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageConfig {
+    /// `/` (the home page) or `/name`.
+    pub path: String,
+    /// The Qlik app (its id) the page reads.
+    pub app_id: String,
+    /// The page title (also its link in the navigation).
+    pub title: String,
+    /// List boxes, one per field.
+    #[serde(default)]
+    pub filters: Vec<FilterDef>,
+    /// Key figures.
+    #[serde(default)]
+    pub kpis: Vec<KpiDef>,
+    /// Bar and line charts.
+    #[serde(default)]
+    pub charts: Vec<ChartDef>,
+    /// Tables.
+    #[serde(default)]
+    pub tables: Vec<TableDef>,
+    /// Master objects of the app.
+    #[serde(default)]
+    pub masters: Vec<MasterDef>,
+}
+
+impl From<PageConfig> for DashboardConfig {
+    fn from(page: PageConfig) -> Self {
+        Self {
+            path: page.path,
+            app_id: page.app_id,
+            title: page.title,
+            filters: page.filters,
+            kpis: page.kpis,
+            charts: page.charts,
+            tables: page.tables,
+            masters: page.masters,
+        }
+    }
+}
+
 /// A master object of the app, by id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
