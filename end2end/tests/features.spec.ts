@@ -12,14 +12,20 @@ async function accessible(page: Page, what: string) {
   expect(found, `axe-core on ${what}`).toEqual([]);
 }
 
-/** Logs in and starts from no selections (users keep theirs across tests). */
-async function freshLogin(page: Page, user: string) {
-  await login(page, user);
-  const clearAll = page.getByRole('button', { name: 'Clear all' });
-  if (await clearAll.isEnabled()) {
-    await clearAll.click();
+/** Clears the page's selections (users keep theirs across tests: the other
+ * journeys expect their users to start without any). */
+async function clearAll(page: Page) {
+  const button = page.getByRole('button', { name: 'Clear all' });
+  if (await button.isEnabled()) {
+    await button.click();
     await expect(page.locator('.chip')).toHaveCount(0);
   }
+}
+
+/** Logs in and starts from no selections. */
+async function freshLogin(page: Page, user: string) {
+  await login(page, user);
+  await clearAll(page);
 }
 
 test('10. axe-core finds no WCAG 2.1 A/AA violation on the login page, every page and the bookmarks panel', async ({
@@ -62,6 +68,7 @@ test('11. a click on a bar selects its value, Enter on a focused bar too; every 
   await expect(chip(page, 'Month')).toHaveText(month);
   await expect(chip(second, 'Month')).toHaveText(month);
   expect(await userSessions('dave')).toHaveLength(1);
+  await clearAll(page);
 });
 
 test('12. bookmarks: save the selections, apply them later, delete them', async ({ page }) => {
@@ -79,6 +86,7 @@ test('12. bookmarks: save the selections, apply them later, delete them', async 
   await page.getByRole('button', { name: 'Delete EMEA only' }).click();
   await expect(page.locator('.bookmark-title')).toHaveCount(0);
   await expect(page.getByText('No bookmarks yet.')).toBeVisible();
+  await clearAll(page);
 });
 
 test('13. a table downloads as CSV and Excel with every row under the selections', async ({ page }) => {
@@ -90,7 +98,8 @@ test('13. a table downloads as CSV and Excel with every row under the selections
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Download CSV: Customers' }).click(),
   ]);
-  expect(csv.suggestedFilename()).toBe('customers.csv');
+  // Chromium names the file after the title (RFC 5987's filename*).
+  expect(csv.suggestedFilename()).toBe('Customers.csv');
   const text = readFileSync(await csv.path(), 'utf8');
   expect(text.startsWith('\ufeffCustomer,Region,Sales,Orders\n')).toBe(true);
   const rows = text.trim().split('\n').slice(1);
@@ -100,8 +109,9 @@ test('13. a table downloads as CSV and Excel with every row under the selections
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Download Excel: Customers' }).click(),
   ]);
-  expect(xlsx.suggestedFilename()).toBe('customers.xlsx');
+  expect(xlsx.suggestedFilename()).toBe('Customers.xlsx');
   expect(readFileSync(await xlsx.path()).subarray(0, 2).toString()).toBe('PK');
+  await clearAll(page);
 });
 
 test('14. pages: the navigation opens the support app in the same Qlik session, with its own selections', async ({
@@ -128,6 +138,7 @@ test('14. pages: the navigation opens the support app in the same Qlik session, 
   await expect(chip(page, 'Region')).toHaveText('APAC');
   await expect(chip(page, 'Team')).toHaveCount(0);
   expect(await userSessions('judy')).toHaveLength(1);
+  await clearAll(page);
   // The site's own files are not taken for pages.
   expect((await request.get('/favicon.svg')).status()).toBe(200);
   expect((await request.get('/robots.txt')).status()).toBe(200);
