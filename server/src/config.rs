@@ -489,11 +489,9 @@ impl Config {
             return Ok(app::dashboard::pages::Pages::single(self.dashboard.clone()));
         }
         let pages = self.pages.iter().cloned().map(Into::into).collect();
-        app::dashboard::pages::Pages::new(pages).map_err(|reason| {
-            ServerError::Invalid {
-                key: "pages",
-                reason,
-            }
+        app::dashboard::pages::Pages::new(pages).map_err(|reason| ServerError::Invalid {
+            key: "pages",
+            reason,
         })
     }
 
@@ -600,8 +598,14 @@ mod tests {
         config.validate().unwrap();
         let pages = config.dashboard_pages().unwrap();
         let home = pages.get(None).unwrap();
-        assert_eq!(home.config, app::dashboard::config::DashboardConfig::default());
-        assert_eq!(pages.get(Some("support")).unwrap().config.app_id, "sample-support");
+        assert_eq!(
+            home.config,
+            app::dashboard::config::DashboardConfig::default()
+        );
+        assert_eq!(
+            pages.get(Some("support")).unwrap().config.app_id,
+            "sample-support"
+        );
     }
 
     #[test]
@@ -667,14 +671,18 @@ mod tests {
             Err(ServerError::Invalid { key, .. }) => key,
             other => panic!("{other:?}"),
         };
-        let mut config = Config::default();
-        config.pages = vec![page("/"), page("/support")];
+        let mut config = Config {
+            pages: vec![page("/"), page("/support")],
+            ..Config::default()
+        };
         assert!(config.validate().is_ok());
         assert_eq!(config.dashboard_pages().unwrap().iter().count(), 2);
         config.dashboard.title = "Mine".into();
         assert_eq!(key(&config), "dashboard");
-        let mut config = Config::default();
-        config.pages = vec![page("/support")];
+        let config = Config {
+            pages: vec![page("/support")],
+            ..Config::default()
+        };
         assert_eq!(key(&config), "pages");
         let mut config = Config::default();
         config.dashboard.path = "/x".into();

@@ -82,50 +82,51 @@ mod server {
         body.await.map_err(AppError::answered)
     }
 
-    /// True when `object_id` is a list box of the page: a configured
-    /// filter, or a master object whose layout is a list object.
-    pub async fn is_list_box(on: &OnPage, object_id: &ObjectId) -> Result<bool, AppError> {
+    /// True when `object_id` is one of the page's objects of `kind`: a
+    /// configured one, or a master object whose layout `shown_as` accepts.
+    async fn is_of_kind(
+        on: &OnPage,
+        object_id: &ObjectId,
+        kind: ObjectKind,
+        shown_as: fn(&MasterView) -> bool,
+    ) -> Result<bool, AppError> {
         let config = on.config();
-        if object_id
-            .index_of(ObjectKind::Filter)
-            .is_some_and(|i| i < config.filters.len())
-        {
-            return Ok(true);
+        if let Some(i) = object_id.index_of(kind) {
+            let count = match kind {
+                ObjectKind::Filter => config.filters.len(),
+                ObjectKind::Kpi => config.kpis.len(),
+                ObjectKind::Chart => config.charts.len(),
+                ObjectKind::Table => config.tables.len(),
+            };
+            return Ok(i < count);
         }
         match config
             .masters
             .iter()
             .find(|m| m.id == object_id.to_string())
         {
-            Some(master) => Ok(matches!(
-                mapping::master_view(master, &on.layout(object_id).await?),
-                Some(MasterView::ListBox(_))
-            )),
+            Some(master) => Ok(mapping::master_view(master, &on.layout(object_id).await?)
+                .is_some_and(|view| shown_as(&view))),
             None => Ok(false),
         }
+    }
+
+    /// True when `object_id` is a list box of the page: a configured
+    /// filter, or a master object whose layout is a list object.
+    pub async fn is_list_box(on: &OnPage, object_id: &ObjectId) -> Result<bool, AppError> {
+        is_of_kind(on, object_id, ObjectKind::Filter, |v| {
+            matches!(v, MasterView::ListBox(_))
+        })
+        .await
     }
 
     /// True when `object_id` is a chart of the page: a configured chart, or
     /// a master object shown as one.
     pub async fn is_chart(on: &OnPage, object_id: &ObjectId) -> Result<bool, AppError> {
-        let config = on.config();
-        if object_id
-            .index_of(ObjectKind::Chart)
-            .is_some_and(|i| i < config.charts.len())
-        {
-            return Ok(true);
-        }
-        match config
-            .masters
-            .iter()
-            .find(|m| m.id == object_id.to_string())
-        {
-            Some(master) => Ok(matches!(
-                mapping::master_view(master, &on.layout(object_id).await?),
-                Some(MasterView::Chart(_))
-            )),
-            None => Ok(false),
-        }
+        is_of_kind(on, object_id, ObjectKind::Chart, |v| {
+            matches!(v, MasterView::Chart(_))
+        })
+        .await
     }
 
     /// True when `field` is one of the page's own fields: a filter's, a

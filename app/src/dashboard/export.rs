@@ -162,19 +162,7 @@ pub async fn prepare(
     };
     let title = downloadable(&page.config, &id, &layout).ok_or_else(not_found)?;
     let cube = layout.hyper_cube.unwrap_or_default();
-    let titles = |info: Option<Vec<qlik::qix::layout::NxDimensionInfo>>| -> Vec<String> {
-        info.unwrap_or_default()
-            .into_iter()
-            .map(|i| i.fallback_title.unwrap_or_default())
-            .collect()
-    };
-    let dimension_titles = titles(cube.dimension_info);
-    let measure_titles: Vec<String> = cube
-        .measure_info
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| i.fallback_title.unwrap_or_default())
-        .collect();
+    let (dimension_titles, measure_titles) = mapping::column_titles(&cube);
     let dimensions = dimension_titles.len();
     let headers: Vec<String> = dimension_titles.into_iter().chain(measure_titles).collect();
     let size = cube.size.unwrap_or_default();

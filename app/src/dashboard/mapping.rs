@@ -14,7 +14,9 @@ pub mod views;
 pub use masters::{MasterView, master_table, master_view};
 pub use properties::dashboard_objects;
 pub use rows::{sort_rows, whole_cube_pages};
-pub use views::{chart, kpi, list_box, parse_layout, parse_pages, selections, table};
+pub use views::{
+    chart, column_titles, kpi, list_box, parse_layout, parse_pages, selections, table,
+};
 
 /// Most values a list box shows.
 pub const LIST_BOX_ROWS: u32 = 500;

@@ -170,7 +170,11 @@ async fn run_bench() {
         ws_csrf: false,
         root_ca: None,
     };
-    let ids: Vec<String> = config.objects.iter().map(|o| o.id().to_owned()).collect();
+    let ids: Vec<String> = config.apps[0]
+        .objects
+        .iter()
+        .map(|o| o.id().to_owned())
+        .collect();
     let hub = Arc::new(Hub::new(config, store));
 
     // Cold connect vs refresh.

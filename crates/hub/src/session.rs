@@ -229,19 +229,10 @@ impl EngineSession {
         values: &[i64],
         toggle: bool,
     ) -> Result<bool> {
-        let id = object_id.to_owned();
-        let values = values.to_vec();
-        self.selection_op(move |socket| {
-            let object = socket.objects.get(&id).cloned();
-            let (id, values) = (id.clone(), values.clone());
-            async move {
-                match object {
-                    Some(object) => Ok(object
-                        .select_list_object_values("/qListObjectDef", &values, toggle)
-                        .await?),
-                    None => Err(Error::UnknownObject(id)),
-                }
-            }
+        self.select_in_object(object_id, values, move |object, values| async move {
+            object
+                .select_list_object_values("/qListObjectDef", &values, toggle)
+                .await
         })
         .await
     }
@@ -255,16 +246,34 @@ impl EngineSession {
         values: &[i64],
         toggle: bool,
     ) -> Result<bool> {
+        self.select_in_object(object_id, values, move |object, values| async move {
+            object
+                .select_hypercube_values("/qHyperCubeDef", dimension, &values, toggle)
+                .await
+        })
+        .await
+    }
+
+    /// A selection through one of the session's objects (by element numbers).
+    async fn select_in_object<F, Fut>(
+        &self,
+        object_id: &str,
+        values: &[i64],
+        select: F,
+    ) -> Result<bool>
+    where
+        F: Fn(qlik::qix::GenericObject, Vec<i64>) -> Fut,
+        Fut: Future<Output = qlik::Result<bool>>,
+    {
         let id = object_id.to_owned();
         let values = values.to_vec();
         self.selection_op(move |socket| {
             let object = socket.objects.get(&id).cloned();
-            let (id, values) = (id.clone(), values.clone());
+            let found = object.map(|object| select(object, values.clone()));
+            let id = id.clone();
             async move {
-                match object {
-                    Some(object) => Ok(object
-                        .select_hypercube_values("/qHyperCubeDef", dimension, &values, toggle)
-                        .await?),
+                match found {
+                    Some(selecting) => Ok(selecting.await?),
                     None => Err(Error::UnknownObject(id)),
                 }
             }

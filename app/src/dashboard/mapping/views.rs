@@ -120,6 +120,23 @@ pub fn chart(id: &ObjectId, def: &ChartDef, layout: &GenericObjectLayout) -> Cha
     }
 }
 
+/// A hypercube's column titles: its dimensions', then its measures'.
+pub fn column_titles(cube: &HyperCube) -> (Vec<String>, Vec<String>) {
+    let dimensions = cube
+        .dimension_info
+        .iter()
+        .flatten()
+        .map(|i| i.fallback_title.clone().unwrap_or_default())
+        .collect();
+    let measures = cube
+        .measure_info
+        .iter()
+        .flatten()
+        .map(|i| i.fallback_title.clone().unwrap_or_default())
+        .collect();
+    (dimensions, measures)
+}
+
 /// A table page from the layout (headers, total) and the page's data.
 pub fn table(
     id: &ObjectId,
@@ -127,19 +144,9 @@ pub fn table(
     layout: &GenericObjectLayout,
     data_pages: &[NxDataPage],
 ) -> TableView {
-    let cube = layout.hyper_cube.clone().unwrap_or_default();
-    let dimension_titles: Vec<String> = cube
-        .dimension_info
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| i.fallback_title.unwrap_or_default())
-        .collect();
-    let measure_titles: Vec<String> = cube
-        .measure_info
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| i.fallback_title.unwrap_or_default())
-        .collect();
+    let empty = HyperCube::default();
+    let cube = layout.hyper_cube.as_ref().unwrap_or(&empty);
+    let (dimension_titles, measure_titles) = column_titles(cube);
     let numeric = std::iter::repeat_n(false, dimension_titles.len())
         .chain(std::iter::repeat_n(true, measure_titles.len()))
         .collect();
@@ -147,7 +154,7 @@ pub fn table(
         .iter()
         .map(|row| row.iter().map(|cell| cell.text().to_owned()).collect())
         .collect();
-    let total_rows = count(cube.size.and_then(|s| s.cy));
+    let total_rows = count(cube.size.as_ref().and_then(|s| s.cy));
     let first_row = data_pages
         .first()
         .and_then(|p| p.area.as_ref())
