@@ -143,3 +143,20 @@ test('14. pages: the navigation opens the support app in the same Qlik session, 
   expect((await request.get('/favicon.svg')).status()).toBe(200);
   expect((await request.get('/robots.txt')).status()).toBe(200);
 });
+
+test('15. the theme: the company name, logo and brand colour, without rebuilding', async ({ page }) => {
+  await freshLogin(page, 'mallory');
+  await expect(page).toHaveTitle(/Sales overview/);
+  const brand = page.locator('header.topbar .brand');
+  await expect(brand).toHaveText('Acme Insights');
+  const logo = brand.locator('img.brand-logo');
+  await expect(logo).toBeVisible();
+  expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect(page.locator('header.topbar')).toHaveCSS('background-color', 'rgb(122, 31, 92)');
+  // Qlik's selection colours stay.
+  await select(page, 'Region', 'EMEA');
+  await expect(
+    page.getByRole('listbox', { name: 'Region', exact: true }).getByRole('option', { name: 'EMEA', exact: true }),
+  ).toHaveCSS('background-color', 'rgb(0, 135, 61)');
+  await clearAll(page);
+});
