@@ -113,7 +113,7 @@ mod server {
 }
 
 /// Everything on the dashboard, from the engine session's (cached) layouts.
-#[server(prefix = "/api", endpoint = "dashboard")]
+#[server(prefix = "/api", endpoint = "dashboard", output = crate::codec::JsonText)]
 pub async fn load_dashboard() -> Result<DashboardView, AppError> {
     use super::mapping::{self, MasterView};
     use super::object_id::{ObjectId, ObjectKind};
@@ -193,7 +193,7 @@ fn first_pages(
 
 /// Selects (toggles) values of one of the dashboard's list boxes by element
 /// number.
-#[server(prefix = "/api", endpoint = "select")]
+#[server(prefix = "/api", endpoint = "select", output = crate::codec::JsonText)]
 pub async fn select_values(object_id: String, values: Vec<i64>) -> Result<(), AppError> {
     server::answer(async {
         if values.is_empty() || values.len() > server::MAX_SELECTED_VALUES {
@@ -230,7 +230,7 @@ pub enum SelectionStep {
 }
 
 /// Clears all selections, or steps back or forward.
-#[server(prefix = "/api", endpoint = "step")]
+#[server(prefix = "/api", endpoint = "step", output = crate::codec::JsonText)]
 pub async fn step_selections(step: SelectionStep) -> Result<(), AppError> {
     server::answer(async {
         let (_, engine) = server::engine_session().await?;
@@ -245,7 +245,7 @@ pub async fn step_selections(step: SelectionStep) -> Result<(), AppError> {
 }
 
 /// Clears the selection of one of the dashboard's fields.
-#[server(prefix = "/api", endpoint = "clear-field")]
+#[server(prefix = "/api", endpoint = "clear-field", output = crate::codec::JsonText)]
 pub async fn clear_field(field: String) -> Result<(), AppError> {
     server::answer(async {
         let (ctx, engine) = server::engine_session().await?;
@@ -262,7 +262,7 @@ pub async fn clear_field(field: String) -> Result<(), AppError> {
 
 /// A page of a table, starting at `first_row`, in the engine's order or
 /// sorted by one column.
-#[server(prefix = "/api", endpoint = "table-page")]
+#[server(prefix = "/api", endpoint = "table-page", output = crate::codec::JsonText)]
 pub async fn table_page(
     object_id: String,
     first_row: u32,
