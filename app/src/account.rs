@@ -19,7 +19,7 @@ pub const MAX_USERNAME_BYTES: usize = 256;
 /// Checks the password against the directory and starts a new browser session
 /// (a fresh cookie: the session id rotates at every login), then sends the
 /// browser to `next` (a local path) or the start page.
-#[server(prefix = "/api", endpoint = "login")]
+#[server(prefix = "/api", endpoint = "login", output = crate::codec::JsonText)]
 pub async fn login(
     username: String,
     password: String,
@@ -122,7 +122,7 @@ pub async fn login(
 }
 
 /// Ends the user's sessions everywhere and sends the browser to the login page.
-#[server(prefix = "/api", endpoint = "logout")]
+#[server(prefix = "/api", endpoint = "logout", output = crate::codec::JsonText)]
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::{AppContext, context::request_cookies, sessions};
 
@@ -164,7 +164,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// The logged-in user, or `None`.
-#[server(prefix = "/api", endpoint = "viewer")]
+#[server(prefix = "/api", endpoint = "viewer", output = crate::codec::JsonText)]
 pub async fn current_viewer() -> Result<Option<ViewerInfo>, AppError> {
     use crate::server::{AppContext, context::request_cookies, sessions};
 

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod codec;
 pub mod dashboard;
 pub mod error;
 pub mod notice;

@@ -163,7 +163,7 @@ mod server {
 }
 
 /// Everything on a page, from the engine session's (cached) layouts.
-#[server(prefix = "/api", endpoint = "dashboard")]
+#[server(prefix = "/api", endpoint = "dashboard", output = crate::codec::JsonText)]
 pub async fn load_dashboard(page: Option<String>) -> Result<DashboardView, AppError> {
     use super::mapping::{self, MasterView};
     use super::object_id::{ObjectId, ObjectKind};
@@ -245,7 +245,7 @@ fn first_pages(
 
 /// Selects (toggles) values of one of the page's list boxes by element
 /// number.
-#[server(prefix = "/api", endpoint = "select")]
+#[server(prefix = "/api", endpoint = "select", output = crate::codec::JsonText)]
 pub async fn select_values(
     page: Option<String>,
     object_id: String,
@@ -278,7 +278,7 @@ pub async fn select_values(
 
 /// Selects (toggles) the dimension value of a chart's bar or point, as a
 /// click on it does in Qlik.
-#[server(prefix = "/api", endpoint = "select-in-chart")]
+#[server(prefix = "/api", endpoint = "select-in-chart", output = crate::codec::JsonText)]
 pub async fn select_in_chart(
     page: Option<String>,
     object_id: String,
@@ -315,7 +315,7 @@ pub enum SelectionStep {
 }
 
 /// Clears all selections, or steps back or forward (in the page's app).
-#[server(prefix = "/api", endpoint = "step")]
+#[server(prefix = "/api", endpoint = "step", output = crate::codec::JsonText)]
 pub async fn step_selections(page: Option<String>, step: SelectionStep) -> Result<(), AppError> {
     server::answer(async {
         let engine = server::on_page(page.as_deref()).await?.engine;
@@ -330,7 +330,7 @@ pub async fn step_selections(page: Option<String>, step: SelectionStep) -> Resul
 }
 
 /// Clears the selection of one of the page's fields.
-#[server(prefix = "/api", endpoint = "clear-field")]
+#[server(prefix = "/api", endpoint = "clear-field", output = crate::codec::JsonText)]
 pub async fn clear_field(page: Option<String>, field: String) -> Result<(), AppError> {
     server::answer(async {
         let on = server::on_page(page.as_deref()).await?;
@@ -347,7 +347,7 @@ pub async fn clear_field(page: Option<String>, field: String) -> Result<(), AppE
 
 /// A page of a table, starting at `first_row`, in the engine's order or
 /// sorted by one column.
-#[server(prefix = "/api", endpoint = "table-page")]
+#[server(prefix = "/api", endpoint = "table-page", output = crate::codec::JsonText)]
 pub async fn table_page(
     page: Option<String>,
     object_id: String,

@@ -11,7 +11,7 @@ use crate::error::AppError;
 pub const MAX_TITLE_CHARS: usize = 100;
 
 /// The user's bookmarks of the page's app, by name.
-#[server(prefix = "/api", endpoint = "bookmarks")]
+#[server(prefix = "/api", endpoint = "bookmarks", output = crate::codec::JsonText)]
 pub async fn list_bookmarks(page: Option<String>) -> Result<Vec<BookmarkView>, AppError> {
     super::server::answer(async {
         let on = super::server::on_page(page.as_deref()).await?;
@@ -32,7 +32,7 @@ pub async fn list_bookmarks(page: Option<String>) -> Result<Vec<BookmarkView>, A
 }
 
 /// Saves the current selections of the page's app as a bookmark named `title`.
-#[server(prefix = "/api", endpoint = "save-bookmark")]
+#[server(prefix = "/api", endpoint = "save-bookmark", output = crate::codec::JsonText)]
 pub async fn save_bookmark(page: Option<String>, title: String) -> Result<(), AppError> {
     super::server::answer(async {
         let title = title.trim();
@@ -50,7 +50,7 @@ pub async fn save_bookmark(page: Option<String>, title: String) -> Result<(), Ap
 
 /// Applies one of the user's bookmarks: its selections replace the current
 /// ones (one step in the selection history, announced to every tab).
-#[server(prefix = "/api", endpoint = "apply-bookmark")]
+#[server(prefix = "/api", endpoint = "apply-bookmark", output = crate::codec::JsonText)]
 pub async fn apply_bookmark(page: Option<String>, id: String) -> Result<(), AppError> {
     super::server::answer(async {
         let on = super::server::on_page(page.as_deref()).await?;
@@ -61,7 +61,7 @@ pub async fn apply_bookmark(page: Option<String>, id: String) -> Result<(), AppE
 }
 
 /// Deletes one of the user's bookmarks.
-#[server(prefix = "/api", endpoint = "delete-bookmark")]
+#[server(prefix = "/api", endpoint = "delete-bookmark", output = crate::codec::JsonText)]
 pub async fn delete_bookmark(page: Option<String>, id: String) -> Result<(), AppError> {
     super::server::answer(async {
         let on = super::server::on_page(page.as_deref()).await?;
