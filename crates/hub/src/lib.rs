@@ -23,6 +23,7 @@ mod metrics;
 mod session;
 mod shared;
 mod socket;
+mod view_cache;
 mod watcher;
 
 pub use changes::Change;
@@ -32,3 +33,4 @@ pub use hub::Hub;
 pub use metrics::MetricsSnapshot;
 pub use session::EngineSession;
 pub use store::{EngineKey, FieldSelection};
+pub use view_cache::ViewCache;
