@@ -5,9 +5,9 @@ CARGO := cargo
 LEPTOS := cargo leptos
 # wasm-opt for release builds comes from npm (tools/), not Debian.
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(PATH)
-NATIVE_PACKAGES := -p app -p qlik-mashup -p qlik -p qlik-sim -p directory -p store -p hub -p auth -p qix-gen
+NATIVE_PACKAGES := -p app -p qlik-mashup -p qlik -p qlik-sim -p directory -p store -p hub -p auth -p qix-gen -p loadtest
 
-.PHONY: setup serve release test fmt clippy unit enigma end2end
+.PHONY: setup serve release test fmt clippy unit enigma end2end bench
 
 setup:
 	./scripts/setup.sh
@@ -37,3 +37,16 @@ enigma:
 
 end2end:
 	./scripts/end2end.sh
+
+# The README's performance figures: the load test (tools/loadtest) against the
+# release server and its embedded qlik-sim, then the crates' benches. Loopback
+# only; each load phase is bounded (LOADTEST_ARGS: --seconds per phase,
+# --max-requests per phase, --users in all), each step by `timeout`.
+LOADTEST_ARGS ?= --users 1000 --seconds 10
+bench: release
+	$(CARGO) build --release -p loadtest -p qlik-sim
+	timeout 15m ./target/release/loadtest $(LOADTEST_ARGS)
+	timeout 15m ./target/release/loadtest --memory-only --users 1000 --separate-sim target/release/qlik-sim
+	HUB_BENCH_USERS=1000 timeout 15m $(CARGO) bench -p hub --bench held_sessions
+	timeout 10m $(CARGO) bench -p store --bench lookup
+	timeout 10m $(CARGO) bench -p qlik --bench round_trips

@@ -165,70 +165,90 @@ mod server {
 /// Everything on a page, from the engine session's (cached) layouts.
 #[server(prefix = "/api", endpoint = "dashboard", output = crate::codec::JsonText)]
 pub async fn load_dashboard(page: Option<String>) -> Result<DashboardView, AppError> {
-    use super::mapping::{self, MasterView};
-    use super::object_id::{ObjectId, ObjectKind};
-
     server::answer(async {
         let on = server::on_page(page.as_deref()).await?;
-        let config = on.config();
-        let layout = async |id: &ObjectId| on.layout(id).await;
-        let selections = mapping::parse_layout(on.engine.current_selections().await?);
-        let mut view = DashboardView {
-            page: on.page.name.clone(),
-            nav: on.ctx.pages.links(&on.page.name),
-            title: config.title.clone(),
-            selections: mapping::selections(&selections),
-            filters: Vec::new(),
-            kpis: Vec::new(),
-            charts: Vec::new(),
-            tables: Vec::new(),
-        };
-        for (i, filter) in config.filters.iter().enumerate() {
-            let id = ObjectId::configured(ObjectKind::Filter, i);
-            let list = mapping::list_box(&id, filter, &layout(&id).await?);
-            view.filters.push(list);
+        // The view of the layouts' generation, when it was built already.
+        let generation = on.engine.layouts_generation();
+        if let Some(view) = on
+            .engine
+            .views()
+            .get::<DashboardView>(&on.page.name, generation)
+        {
+            return Ok(DashboardView::clone(&view));
         }
-        for (i, kpi) in config.kpis.iter().enumerate() {
-            let id = ObjectId::configured(ObjectKind::Kpi, i);
-            view.kpis.push(mapping::kpi(&id, kpi, &layout(&id).await?));
-        }
-        for (i, chart) in config.charts.iter().enumerate() {
-            let id = ObjectId::configured(ObjectKind::Chart, i);
-            view.charts
-                .push(mapping::chart(&id, chart, &layout(&id).await?));
-        }
-        for (i, table) in config.tables.iter().enumerate() {
-            let id = ObjectId::configured(ObjectKind::Table, i);
-            let table_layout = layout(&id).await?;
-            let pages = first_pages(&table_layout);
-            view.tables
-                .push(mapping::table(&id, table, &table_layout, &pages));
-        }
-        for master in &config.masters {
-            let id = ObjectId::Master(master.id.clone());
-            let master_layout = layout(&id).await?;
-            match mapping::master_view(master, &master_layout) {
-                Some(MasterView::ListBox(def)) => {
-                    view.filters
-                        .push(mapping::list_box(&id, &def, &master_layout))
-                }
-                Some(MasterView::Kpi(def)) => {
-                    view.kpis.push(mapping::kpi(&id, &def, &master_layout))
-                }
-                Some(MasterView::Chart(def)) => {
-                    view.charts.push(mapping::chart(&id, &def, &master_layout))
-                }
-                Some(MasterView::Table(def)) => {
-                    let pages = first_pages(&master_layout);
-                    view.tables
-                        .push(mapping::table(&id, &def, &master_layout, &pages));
-                }
-                None => tracing::warn!(object = %id, "master object has no data to show"),
-            }
-        }
+        let view = build_view(&on).await?;
+        on.engine.views().put(
+            &on.page.name,
+            generation,
+            on.engine.layouts_generation(),
+            std::sync::Arc::new(view.clone()),
+        );
         Ok(view)
     })
     .await
+}
+
+/// The page's view from its objects' layouts (cached by the hub).
+#[cfg(feature = "ssr")]
+async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
+    use super::mapping::{self, MasterView};
+    use super::object_id::{ObjectId, ObjectKind};
+
+    let config = on.config();
+    let layout = async |id: &ObjectId| on.layout(id).await;
+    let selections = mapping::parse_layout(on.engine.current_selections().await?);
+    let mut view = DashboardView {
+        page: on.page.name.clone(),
+        nav: on.ctx.pages.links(&on.page.name),
+        title: config.title.clone(),
+        selections: mapping::selections(&selections),
+        filters: Vec::new(),
+        kpis: Vec::new(),
+        charts: Vec::new(),
+        tables: Vec::new(),
+    };
+    for (i, filter) in config.filters.iter().enumerate() {
+        let id = ObjectId::configured(ObjectKind::Filter, i);
+        let list = mapping::list_box(&id, filter, &layout(&id).await?);
+        view.filters.push(list);
+    }
+    for (i, kpi) in config.kpis.iter().enumerate() {
+        let id = ObjectId::configured(ObjectKind::Kpi, i);
+        view.kpis.push(mapping::kpi(&id, kpi, &layout(&id).await?));
+    }
+    for (i, chart) in config.charts.iter().enumerate() {
+        let id = ObjectId::configured(ObjectKind::Chart, i);
+        view.charts
+            .push(mapping::chart(&id, chart, &layout(&id).await?));
+    }
+    for (i, table) in config.tables.iter().enumerate() {
+        let id = ObjectId::configured(ObjectKind::Table, i);
+        let table_layout = layout(&id).await?;
+        let pages = first_pages(&table_layout);
+        view.tables
+            .push(mapping::table(&id, table, &table_layout, &pages));
+    }
+    for master in &config.masters {
+        let id = ObjectId::Master(master.id.clone());
+        let master_layout = layout(&id).await?;
+        match mapping::master_view(master, &master_layout) {
+            Some(MasterView::ListBox(def)) => {
+                view.filters
+                    .push(mapping::list_box(&id, &def, &master_layout))
+            }
+            Some(MasterView::Kpi(def)) => view.kpis.push(mapping::kpi(&id, &def, &master_layout)),
+            Some(MasterView::Chart(def)) => {
+                view.charts.push(mapping::chart(&id, &def, &master_layout))
+            }
+            Some(MasterView::Table(def)) => {
+                let pages = first_pages(&master_layout);
+                view.tables
+                    .push(mapping::table(&id, &def, &master_layout, &pages));
+            }
+            None => tracing::warn!(object = %id, "master object has no data to show"),
+        }
+    }
+    Ok(view)
 }
 
 /// The data pages a hypercube's layout carries.

@@ -24,6 +24,7 @@ mod session;
 mod shared;
 mod socket;
 mod user;
+mod view_cache;
 mod watcher;
 
 pub use changes::Change;
@@ -33,3 +34,4 @@ pub use hub::Hub;
 pub use metrics::MetricsSnapshot;
 pub use session::EngineSession;
 pub use store::{EngineKey, FieldSelection, UserKey};
+pub use view_cache::ViewCache;

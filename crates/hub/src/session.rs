@@ -18,15 +18,19 @@ use crate::error::{Error, Result};
 use crate::shared::Shared;
 use crate::socket::{self, EngineSocket, SELECTIONS_ID};
 use crate::user::ProxyUser;
+use crate::view_cache::ViewCache;
 use crate::watcher;
 
 mod bookmarks;
 mod proxy_session;
 use store::{EngineKey, FieldSelection};
 
+/// The layouts the engine has not changed since they were fetched, as JSON
+/// text (a `Value` tree takes several times the memory), and their
+/// generation: bumped whenever one is dropped.
 #[derive(Default)]
 struct Cache {
-    layouts: HashMap<String, Value>,
+    layouts: HashMap<String, Box<str>>,
     generation: u64,
 }
 
@@ -67,6 +71,8 @@ pub struct EngineSession {
     /// A socket is held (for the gauge and the fast path of `ensure_socket`).
     socket_up: AtomicBool,
     cache: Mutex<Cache>,
+    /// Views built from the cached layouts, until they change.
+    views: ViewCache,
     /// Objects the engine changed that no event has announced yet.
     unannounced: Mutex<Dirty>,
     /// One selection or announcement at a time: a selection's own changes are
@@ -124,6 +130,7 @@ impl EngineSession {
             socket: tokio::sync::Mutex::new(None),
             socket_up: AtomicBool::new(false),
             cache: Mutex::new(Cache::default()),
+            views: ViewCache::default(),
             unannounced: Mutex::new(Dirty::default()),
             turn: tokio::sync::Mutex::new(()),
             changes: broadcast::channel(16).0,
@@ -168,11 +175,26 @@ impl EngineSession {
         self.cached_layout(object_id).await
     }
 
+    /// The generation of the cached layouts: views built from layouts read
+    /// at one generation stay right while it holds. Reading it is a use.
+    pub fn layouts_generation(&self) -> u64 {
+        self.touch();
+        lock(&self.cache).generation
+    }
+
+    /// Views built from this session's layouts (a page's view model), kept
+    /// per layout generation.
+    pub fn views(&self) -> &ViewCache {
+        &self.views
+    }
+
     async fn cached_layout(&self, object_id: &str) -> Result<Value> {
         let generation = {
             let cache = lock(&self.cache);
-            if let Some(layout) = cache.layouts.get(object_id) {
-                return Ok(layout.clone());
+            if let Some(text) = cache.layouts.get(object_id) {
+                // Written by serde_json from a `Value` below: it reads back.
+                return serde_json::from_str(text)
+                    .map_err(|e| Error::Qlik(qlik::Error::BadResponse(e.to_string())));
             }
             cache.generation
         };
@@ -191,7 +213,9 @@ impl EngineSession {
             .await?;
         let mut cache = lock(&self.cache);
         if cache.generation == generation {
-            cache.layouts.insert(object_id.to_owned(), layout.clone());
+            cache
+                .layouts
+                .insert(object_id.to_owned(), layout.to_string().into_boxed_str());
         }
         Ok(layout)
     }
@@ -524,6 +548,7 @@ impl EngineSession {
         let mut cache = lock(&self.cache);
         cache.layouts.clear();
         cache.generation += 1;
+        self.views.clear();
     }
 
     fn phase(&self) -> Phase {
