@@ -1,7 +1,8 @@
 //! The axum routers: the public one (Leptos pages and server functions,
-//! static files, health and readiness, metrics unless served apart) behind
-//! the web edge (request log, security headers, same-origin rule, body limit,
-//! client address, login guard, cookies); and the metrics-only one.
+//! static files, downloads, the theme, health and readiness, metrics unless
+//! served apart) behind the web edge (request log, compression, security
+//! headers, same-origin rule, body limit, client address, login guard,
+//! cookies); and the metrics-only one.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,8 @@ use ipnet::IpNet;
 use leptos::prelude::{LeptosOptions, provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_cookies::CookieManagerLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeFile;
 use tower_http::trace::TraceLayer;
@@ -102,6 +105,16 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
         .layer(middleware::from_fn(move |request, next| {
             edge::security_headers(edge_settings.clone(), request, next)
         }))
+        // gzip or brotli as the browser asks: the WASM bundle is a third of its
+        // size gzipped. Not event streams (they must not wait for a buffer),
+        // images, or Excel files (already zipped).
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                NotForContentType::const_new(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+            )),
+        )
         // One log line per request: method, path (never the query string,
         // cookies or bodies), status and latency.
         .layer(

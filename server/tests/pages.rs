@@ -256,3 +256,35 @@ async fn a_click_on_a_bar_selects_its_value() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn answers_are_compressed_for_browsers_that_ask_but_event_streams_are_not() {
+    let app = TestServer::start().await;
+    let gzip = |path: &str| {
+        app.client
+            .get(app.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+    };
+    let login = gzip("/login").await.unwrap();
+    assert_eq!(login.status(), 200);
+    assert_eq!(login.headers()["content-encoding"], "gzip");
+    app.login("alice", "alice-password").await;
+    let events = gzip("/api/events").await.unwrap();
+    assert_eq!(events.status(), 200);
+    assert!(events.headers().get("content-encoding").is_none());
+    let mut stream = support::EventStream::from_response(events);
+    assert_eq!(
+        stream.next_event(Duration::from_secs(5)).await,
+        Some(StreamItem::Comment),
+        "the greeting arrives unbuffered"
+    );
+    let xlsx = gzip("/export/table-0.xlsx").await.unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert!(
+        xlsx.headers().get("content-encoding").is_none(),
+        "already zipped"
+    );
+    drop(stream);
+    app.stop().await;
+}
