@@ -88,7 +88,11 @@ fn csv_body(export: Export) -> Body {
         }
     });
     let head = futures::stream::once(async move { Ok::<_, std::io::Error>(first) });
-    Body::from_stream(futures::StreamExt::chain(head, pages))
+    // Fused: a body may be polled again after its end (the compression layer
+    // does), which an unfused `unfold` answers with a panic.
+    Body::from_stream(futures::StreamExt::fuse(futures::StreamExt::chain(
+        head, pages,
+    )))
 }
 
 /// The workbook, written page by page into a temporary file, then streamed.

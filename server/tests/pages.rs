@@ -279,6 +279,12 @@ async fn answers_are_compressed_for_browsers_that_ask_but_event_streams_are_not(
         Some(StreamItem::Comment),
         "the greeting arrives unbuffered"
     );
+    // A streamed download, compressed, arrives whole (the compressor polls
+    // the body once more after its end).
+    let csv = gzip("/export/table-0.csv").await.unwrap();
+    assert_eq!(csv.headers()["content-encoding"], "gzip");
+    let body = csv.bytes().await.expect("the whole body");
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "gzip magic");
     let xlsx = gzip("/export/table-0.xlsx").await.unwrap();
     assert_eq!(xlsx.status(), 200);
     assert!(
