@@ -55,6 +55,8 @@ pub struct Config {
     pub export: ExportConfig,
     /// The live event streams.
     pub events: EventsConfig,
+    /// Rendered pages kept for refreshes with nothing changed.
+    pub page_cache: PageCacheConfig,
     /// Graceful shutdown.
     pub shutdown: ShutdownConfig,
 }
@@ -112,6 +114,22 @@ impl Default for EventsConfig {
         Self {
             max_streams_per_user: 64,
         }
+    }
+}
+
+/// Rendered dashboard pages kept and served again while the engine shows
+/// the user nothing new.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PageCacheConfig {
+    /// Most KiB of pages kept, all users together (least recently used go
+    /// first); 0 renders every page.
+    pub max_kib: u64,
+}
+
+impl Default for PageCacheConfig {
+    fn default() -> Self {
+        Self { max_kib: 8192 }
     }
 }
 

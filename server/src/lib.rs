@@ -12,6 +12,7 @@ mod export;
 mod guard;
 mod metrics;
 mod notices;
+mod page_cache;
 mod ready;
 mod routes;
 mod sweep;
@@ -145,6 +146,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         directory.notice,
     );
     let streams = ctx.streams.clone();
+    let page_cache = page_cache::PageCache::new(config.page_cache.max_kib);
     let public = routes::PublicRoutes {
         edge: edge::EdgeSettings {
             extra_connect_src: dev_reload_source(&leptos),
@@ -155,6 +157,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         readiness,
         metrics: config.metrics.listen.is_none(),
         theme: theme::router(&config.theme, theme::Logo::load(&config.theme)?),
+        page_cache: page_cache.clone(),
     };
     let router =
         routes::router(leptos, ctx, public).into_make_service_with_connect_info::<SocketAddr>();
@@ -189,7 +192,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
             let listener = bind(wanted).await?;
             let metrics_addr = local_addr(&listener, wanted)?;
             tracing::info!(addr = %metrics_addr, "serving /metrics");
-            let metrics = routes::metrics_router::<()>(hub.clone());
+            let metrics = routes::metrics_router::<()>(hub.clone(), page_cache);
             tasks.push(tokio::spawn(serve_until(
                 axum::serve(listener, metrics).with_graceful_shutdown(stop_signal(stopped.clone())),
                 metrics_addr,

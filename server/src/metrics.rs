@@ -7,12 +7,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use hub::MetricsSnapshot;
 
+use crate::page_cache::PageCacheCounts;
+
 /// Where the metrics are served (public, like `/healthz`: no user data).
 pub const PATH: &str = "/metrics";
 
-/// The Prometheus text exposition of a snapshot.
-pub fn render(m: &MetricsSnapshot) -> String {
-    let rows: [(&str, &str, &str, u64); 7] = [
+/// The Prometheus text exposition of a snapshot and the page cache's counts.
+pub fn render(m: &MetricsSnapshot, pages: PageCacheCounts) -> String {
+    let rows: [(&str, &str, &str, u64); 9] = [
         (
             "mashup_held_engine_sessions",
             "gauge",
@@ -55,6 +57,18 @@ pub fn render(m: &MetricsSnapshot) -> String {
             "Their total time from arrival to the event sent, in microseconds.",
             m.selection_to_event_micros,
         ),
+        (
+            "mashup_page_cache_hits_total",
+            "counter",
+            "Dashboard pages served from the page cache (nothing changed).",
+            pages.hits,
+        ),
+        (
+            "mashup_page_cache_misses_total",
+            "counter",
+            "Dashboard pages rendered (changed, or not kept).",
+            pages.misses,
+        ),
     ];
     rows.iter()
         .map(|(name, kind, help, value)| {
@@ -64,10 +78,10 @@ pub fn render(m: &MetricsSnapshot) -> String {
 }
 
 /// The response for `GET /metrics`.
-pub fn response(hub: &hub::Hub) -> Response {
+pub fn response(hub: &hub::Hub, pages: PageCacheCounts) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        render(&hub.metrics()),
+        render(&hub.metrics(), pages),
     )
         .into_response()
 }
@@ -78,15 +92,18 @@ mod tests {
 
     #[test]
     fn every_metric_has_help_type_and_value() {
-        let text = render(&MetricsSnapshot {
-            held_sessions: 3,
-            tickets_requested: 5,
-            connects: 7,
-            reattaches: 2,
-            recreations: 1,
-            selections_announced: 4,
-            selection_to_event_micros: 120_000,
-        });
+        let text = render(
+            &MetricsSnapshot {
+                held_sessions: 3,
+                tickets_requested: 5,
+                connects: 7,
+                reattaches: 2,
+                recreations: 1,
+                selections_announced: 4,
+                selection_to_event_micros: 120_000,
+            },
+            PageCacheCounts { hits: 9, misses: 2 },
+        );
         assert!(
             text.contains(
                 "# TYPE mashup_held_engine_sessions gauge\nmashup_held_engine_sessions 3\n"
@@ -98,6 +115,8 @@ mod tests {
         assert!(text.contains("mashup_engine_recreations_total 1\n"));
         assert!(text.contains("mashup_selection_to_event_microseconds_count 4\n"));
         assert!(text.contains("mashup_selection_to_event_microseconds_sum 120000\n"));
-        assert_eq!(text.matches("# HELP").count(), 7);
+        assert!(text.contains("mashup_page_cache_hits_total 9\n"));
+        assert!(text.contains("mashup_page_cache_misses_total 2\n"));
+        assert_eq!(text.matches("# HELP").count(), 9);
     }
 }

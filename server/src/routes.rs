@@ -25,6 +25,7 @@ use tower_http::services::ServeFile;
 use tower_http::trace::TraceLayer;
 
 use crate::edge::{self, CspNonce, EdgeSettings};
+use crate::page_cache::{self, PageCache};
 use crate::ready::{self, Readiness};
 use crate::{client_address, events, export, guard, metrics};
 
@@ -40,6 +41,8 @@ pub struct PublicRoutes {
     pub metrics: bool,
     /// `/theme.css` and the logo.
     pub theme: Router<LeptosOptions>,
+    /// Rendered pages kept while unchanged.
+    pub page_cache: PageCache,
 }
 
 /// Builds the whole public HTTP application.
@@ -58,6 +61,7 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
         readiness,
         metrics: serve_metrics,
         theme,
+        page_cache,
     } = public;
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -82,7 +86,7 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
             }),
         );
     if serve_metrics {
-        router = router.merge(metrics_router(ctx.hub.clone()));
+        router = router.merge(metrics_router(ctx.hub.clone(), page_cache.clone()));
     }
     router = router.merge(theme).merge(site_files(&leptos));
     let same_origin_settings = edge_settings.clone();
@@ -93,6 +97,11 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos)
+        // Inside the guard: a kept page is only ever served to a live session.
+        .layer(middleware::from_fn_with_state(
+            (ctx.clone(), page_cache),
+            page_cache::serve,
+        ))
         .layer(middleware::from_fn_with_state(ctx, guard::require_login))
         .layer(CookieManagerLayer::new())
         .layer(middleware::from_fn(move |request, next| {
@@ -156,10 +165,13 @@ fn site_files(leptos: &LeptosOptions) -> Router<LeptosOptions> {
 }
 
 /// `/metrics` alone (for `metrics.listen`, or merged into the public router).
-pub fn metrics_router<S: Clone + Send + Sync + 'static>(hub: hub::Hub) -> Router<S> {
+pub fn metrics_router<S: Clone + Send + Sync + 'static>(
+    hub: hub::Hub,
+    pages: PageCache,
+) -> Router<S> {
     Router::new().route(
         metrics::PATH,
-        get(move || async move { metrics::response(&hub) }),
+        get(move || async move { metrics::response(&hub, pages.counts()) }),
     )
 }
 

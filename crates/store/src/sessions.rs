@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 /// The secret token a browser holds in its session cookie: 128 random bits
 /// from rand's CSPRNG (ChaCha, seeded by the OS). The store keeps only its SHA-256 hash.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct SessionToken(String);
 
 impl SessionToken {

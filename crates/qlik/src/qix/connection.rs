@@ -211,6 +211,17 @@ impl std::fmt::Debug for Connection {
 /// Read buffer of an engine socket (layouts larger than this still arrive whole).
 const READ_BUFFER_BYTES: usize = 8 * 1024;
 
+/// Handle events kept for slow listeners. A broadcast channel allocates every
+/// slot up front, per socket: 256 of them were ~12 KiB of each held user's
+/// memory. A selection invalidates one handle per object, so a burst fits; a
+/// listener that falls further behind is told it lagged (the hub then treats
+/// every object as changed).
+const EVENT_BACKLOG: usize = 32;
+
+/// Notifications kept for slow listeners (they come one at a time: the
+/// greeting, authentication, a fatal notice before the socket closes).
+const NOTIFICATION_BACKLOG: usize = 8;
+
 impl Connection {
     /// Opens the socket and waits for `OnConnected` (a socket that says nothing
     /// within 5 s counts as a created session, as in enigma.js). Fatal proxy
@@ -242,8 +253,8 @@ impl Connection {
         let cookie = crate::proxy::session_cookie_from_headers(response.headers());
 
         let (commands, command_rx) = mpsc::unbounded_channel();
-        let (events, _) = broadcast::channel(256);
-        let (notifications, _) = broadcast::channel(64);
+        let (events, _) = broadcast::channel(EVENT_BACKLOG);
+        let (notifications, _) = broadcast::channel(NOTIFICATION_BACKLOG);
         let (closed_tx, closed) = watch::channel(false);
         let (greeting_tx, greeting_rx) = oneshot::channel();
         let next_id = Arc::new(AtomicI64::new(1));
