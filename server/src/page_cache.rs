@@ -17,14 +17,18 @@
 //!   when that generation still held after the render;
 //! - the response's CSP nonce: rewritten to this response's own.
 //!
-//! Only plain `200` answers without cookies are kept. Memory is bounded by
+//! Only plain `200` answers without cookies are kept, and only from the
+//! second time a page is rendered at one generation (as nginx's
+//! `proxy_cache_min_uses 2`): the first render leaves a marker of a few
+//! bytes. A page seen once — every user's first page after logging in — does
+//! not push out the pages people refresh. Memory is bounded by
 //! `page_cache.max_kib` for all users together (least recently used pages go
 //! first), so holding thousands of users costs nothing more per user.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
-use app::dashboard::pages::Page;
+use app::dashboard::pages::Page as DashboardPage;
 use app::server::{AppContext, sessions};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -56,10 +60,16 @@ struct Key {
     page: String,
 }
 
-/// A rendered page and what it was rendered from.
+/// A rendered page (or the marker of one rendered once) and what it was
+/// rendered from.
 struct Kept {
     engine: Weak<EngineSession>,
     generation: u64,
+    page: Option<Page>,
+}
+
+/// The page's HTML and headers, and the nonce it was rendered with.
+struct Page {
     nonce: String,
     headers: HeaderMap,
     body: Bytes,
@@ -71,7 +81,11 @@ struct Weight;
 
 impl quick_cache::Weighter<Key, Arc<Kept>> for Weight {
     fn weight(&self, key: &Key, kept: &Arc<Kept>) -> u64 {
-        (key.page.len() + kept.body.len() + kept.nonce.len() + 256) as u64
+        let page = kept
+            .page
+            .as_ref()
+            .map_or(0, |p| p.body.len() + p.nonce.len());
+        (key.page.len() + page + 256) as u64
     }
 }
 
@@ -111,7 +125,9 @@ impl PageCache {
         }
     }
 
-    fn hit(&self, key: &Key, engine: &Arc<EngineSession>, generation: u64) -> Option<Arc<Kept>> {
+    /// What is kept for `key` that is still right: the page, or the marker
+    /// of one rendered once.
+    fn lookup(&self, key: &Key, engine: &Arc<EngineSession>, generation: u64) -> Option<Arc<Kept>> {
         let kept = self.inner.pages.as_ref()?.get(key)?;
         let same_engine = Weak::ptr_eq(&kept.engine, &Arc::downgrade(engine));
         (same_engine && kept.generation == generation).then_some(kept)
@@ -125,7 +141,7 @@ impl PageCache {
 }
 
 /// The page a path shows: `/` or `/{name}` of a configured page.
-fn page_of(ctx: &AppContext, path: &str) -> Option<Arc<Page>> {
+fn page_of(ctx: &AppContext, path: &str) -> Option<Arc<DashboardPage>> {
     let name = path.strip_prefix('/')?;
     if name.contains('/') {
         return None;
@@ -162,9 +178,10 @@ pub async fn serve(
         session: token,
         page: page.name.clone(),
     };
-    if let Some(kept) = cache.hit(&key, &engine, generation) {
+    let seen = cache.lookup(&key, &engine, generation);
+    if let Some(page) = seen.as_ref().and_then(|kept| kept.page.as_ref()) {
         cache.inner.hits.fetch_add(1, Ordering::Relaxed);
-        return kept.response(&nonce);
+        return page.response(&nonce);
     }
     cache.inner.misses.fetch_add(1, Ordering::Relaxed);
     let response = next.run(request).await;
@@ -185,21 +202,25 @@ pub async fn serve(
     };
     // A change while rendering may have mixed old and new layouts in it.
     if engine.layouts_generation() == generation {
+        // The page the second time; a marker the first.
+        let page = seen.is_some().then(|| Page {
+            nonce,
+            headers: parts.headers.clone(),
+            body: body.clone(),
+        });
         cache.keep(
             key,
             Kept {
                 engine: Arc::downgrade(&engine),
                 generation,
-                nonce,
-                headers: parts.headers.clone(),
-                body: body.clone(),
+                page,
             },
         );
     }
     Response::from_parts(parts, Body::from(body))
 }
 
-impl Kept {
+impl Page {
     /// The kept page with `nonce` in place of the one it was rendered with.
     fn response(&self, nonce: &str) -> Response {
         let body = replace_all(&self.body, self.nonce.as_bytes(), nonce.as_bytes());

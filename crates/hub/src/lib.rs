@@ -34,4 +34,4 @@ pub use hub::Hub;
 pub use metrics::MetricsSnapshot;
 pub use session::EngineSession;
 pub use store::{EngineKey, FieldSelection, UserKey};
-pub use view_cache::ViewCache;
+pub use view_cache::{SessionViews, VIEWS_KEPT, ViewCache};

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::shared::Shared;
 use crate::socket::{self, EngineSocket, SELECTIONS_ID};
 use crate::user::ProxyUser;
-use crate::view_cache::ViewCache;
+use crate::view_cache::SessionViews;
 use crate::watcher;
 
 mod bookmarks;
@@ -71,8 +71,8 @@ pub struct EngineSession {
     /// A socket is held (for the gauge and the fast path of `ensure_socket`).
     socket_up: AtomicBool,
     cache: Mutex<Cache>,
-    /// Views built from the cached layouts, until they change.
-    views: ViewCache,
+    /// This session's number in the hub's view cache.
+    view_owner: u64,
     /// Objects the engine changed that no event has announced yet.
     unannounced: Mutex<Dirty>,
     /// One selection or announcement at a time: a selection's own changes are
@@ -121,6 +121,7 @@ impl EngineSession {
         app: usize,
         shared: Arc<Shared>,
     ) -> Arc<Self> {
+        let view_owner = shared.views.new_owner();
         Arc::new_cyclic(|this| Self {
             key,
             user,
@@ -130,7 +131,7 @@ impl EngineSession {
             socket: tokio::sync::Mutex::new(None),
             socket_up: AtomicBool::new(false),
             cache: Mutex::new(Cache::default()),
-            views: ViewCache::default(),
+            view_owner,
             unannounced: Mutex::new(Dirty::default()),
             turn: tokio::sync::Mutex::new(()),
             changes: broadcast::channel(16).0,
@@ -183,9 +184,9 @@ impl EngineSession {
     }
 
     /// Views built from this session's layouts (a page's view model), kept
-    /// per layout generation.
-    pub fn views(&self) -> &ViewCache {
-        &self.views
+    /// per layout generation in the hub's bounded view cache.
+    pub fn views(&self) -> SessionViews<'_> {
+        self.shared.views.owner(self.view_owner)
     }
 
     async fn cached_layout(&self, object_id: &str) -> Result<Value> {
@@ -547,8 +548,8 @@ impl EngineSession {
     fn invalidate_all(&self) {
         let mut cache = lock(&self.cache);
         cache.layouts.clear();
+        // Views of older generations are never read again.
         cache.generation += 1;
-        self.views.clear();
     }
 
     fn phase(&self) -> Phase {

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use crate::config::HubConfig;
 use crate::metrics::Metrics;
+use crate::view_cache::ViewCache;
 use store::Store;
 
 /// The hub's settings, store and counters, shared by its engine sessions.
@@ -11,6 +12,8 @@ pub(crate) struct Shared {
     pub config: HubConfig,
     pub store: Store,
     pub metrics: Metrics,
+    /// Views built from every session's layouts, bounded.
+    pub views: ViewCache,
     started: Instant,
 }
 
@@ -20,6 +23,7 @@ impl Shared {
             config,
             store,
             metrics: Metrics::default(),
+            views: ViewCache::default(),
             started: Instant::now(),
         }
     }
