@@ -73,15 +73,7 @@ async fn a_refresh_without_change_is_served_from_the_cache_and_nothing_stale_is(
     assert_eq!(chips(&second), 0);
 
     // A selection changes the layouts: the next page is rendered again.
-    let view = app.dashboard().await;
-    let elem = view["filters"][0]["values"][0]["elem"].as_i64().unwrap();
-    let answer = app
-        .call(
-            "/api/select",
-            &format!("object_id=filter-0&values[0]={elem}"),
-        )
-        .await;
-    assert_eq!(answer.status(), 200);
+    app.select_first_filter_value().await;
     let (selected, _) = page(&app).await;
     assert_eq!(chips(&selected), 1, "the page shows the new selection");
     let (hits, misses) = counts(&app).await;

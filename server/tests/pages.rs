@@ -67,15 +67,7 @@ async fn pages_on_two_apps_share_one_qlik_session_and_keep_their_own_selections(
     let tickets = support["kpis"][0]["text"].clone();
     assert_eq!(support["nav"][1]["current"], true);
     // A selection on the home page's app leaves the support app's alone.
-    let sales = app.dashboard().await;
-    let elem = sales["filters"][0]["values"][0]["elem"].as_i64().unwrap();
-    let answer = app
-        .call(
-            "/api/select",
-            &format!("object_id=filter-0&values[0]={elem}"),
-        )
-        .await;
-    assert_eq!(answer.status(), 200);
+    let elem = app.select_first_filter_value().await;
     assert_eq!(
         app.dashboard().await["selections"]["chips"]
             .as_array()

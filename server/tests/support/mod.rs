@@ -106,6 +106,23 @@ impl TestServer {
         response.json().await.expect("a JSON view")
     }
 
+    /// Selects the first value of the home page's first filter through the
+    /// server function, as a click does; returns the value's element number.
+    pub async fn select_first_filter_value(&self) -> i64 {
+        let view = self.dashboard().await;
+        let elem = view["filters"][0]["values"][0]["elem"]
+            .as_i64()
+            .expect("a value");
+        let answer = self
+            .call(
+                "/api/select",
+                &format!("object_id=filter-0&values[0]={elem}"),
+            )
+            .await;
+        assert_eq!(answer.status(), 200, "the selection is made");
+        elem
+    }
+
     /// Opens an event stream (`/api/events`) with this client's cookies.
     pub async fn events(&self) -> EventStream {
         let response = self.get("/api/events").await;
