@@ -30,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
                 // After the app's stylesheet: the configured brand colour wins.
                 <link rel="stylesheet" href=theme::STYLESHEET_PATH/>
@@ -49,21 +49,31 @@ pub fn App() -> impl IntoView {
     notice::provide_site_notice();
     theme::provide_site_theme();
     let product = theme::site_theme().product_name;
-    // Set only in the browser, once the WASM bundle has taken over the page.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     view! {
         <Stylesheet id="leptos" href="/pkg/qlik-mashup.css"/>
         <Title text=product/>
         <Router>
-            <div id="app" data-hydrated=move || hydrated.get().to_string()>
+            <div id="app" data-hydrated="false">
             <notice::DemoBanner/>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=StaticSegment("") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("login") view=pages::login::LoginPage/>
                 <Route path=ParamSegment("page") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
             </Routes>
+            <HydratedMarker/>
             </div>
         </Router>
     }
+}
+
+/// Sets `#app`'s `data-hydrated` once the page's islands have been hydrated
+/// (it is the last island of the page; the WASM bundle hydrates them in
+/// document order).
+#[island]
+fn HydratedMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(app) = document().get_element_by_id("app") {
+            let _ = app.set_attribute("data-hydrated", "true");
+        }
+    });
 }

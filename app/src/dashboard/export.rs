@@ -20,7 +20,7 @@ use qlik::qix::NxPage;
 use qlik::qix::layout::{GenericObjectLayout, NxCellRows};
 use store::BrowserSession;
 
-use super::mapping::{self, MAX_PAGE_CELLS, MasterView};
+use super::mapping::{self, MasterView};
 use super::object_id::{ObjectId, ObjectKind};
 use crate::error::AppError;
 use crate::server::{AppContext, sessions};
@@ -82,36 +82,27 @@ impl Export {
     }
 }
 
-/// Pages of a hypercube, fetched one at a time from the engine.
+/// Pages of a hypercube (`mapping::whole_cube_pages`), fetched one at a time
+/// from the engine.
 struct PageSource {
     engine: Arc<hub::EngineSession>,
     hub_id: String,
-    width: u32,
-    total: u32,
-    next: u32,
+    pages: std::vec::IntoIter<NxPage>,
 }
 
 impl PageSource {
     async fn next_page(&mut self) -> Result<Option<Vec<NxCellRows>>, AppError> {
-        if self.next >= self.total {
+        let Some(page) = self.pages.next() else {
             return Ok(None);
-        }
-        let height = (MAX_PAGE_CELLS / self.width.max(1)).max(1);
-        let page = NxPage {
-            left: 0,
-            top: self.next,
-            width: self.width,
-            height: height.min(self.total - self.next),
         };
         let pages = mapping::parse_pages(self.engine.hypercube_page(&self.hub_id, page).await?);
         let rows = qlik::qix::layout::first_page_rows(Some(&pages)).to_vec();
         if rows.is_empty() {
             // The engine has fewer rows than it said (selections changed
-            // meanwhile): the file ends here rather than loop.
-            self.next = self.total;
+            // meanwhile): the file ends here rather than ask for more.
+            self.pages = Vec::new().into_iter();
             return Ok(None);
         }
-        self.next += u32::try_from(rows.len()).unwrap_or(u32::MAX);
         Ok(Some(rows))
     }
 }
@@ -187,9 +178,7 @@ pub async fn prepare(
         source: PageSource {
             engine,
             hub_id,
-            width,
-            total: rows,
-            next: 0,
+            pages: mapping::whole_cube_pages(width, rows).into_iter(),
         },
     })
 }

@@ -47,7 +47,11 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="page loading">"Loading the dashboard…"</p> }>
             {move || Suspend::new(async move {
                 match first_view.await {
-                    Ok(view) => view! { <Dashboard initial=view/> }.into_any(),
+                    Ok(view) => view! {
+                        <Title text=view.title.clone()/>
+                        <PageNav links=view.nav.clone()/>
+                        <Dashboard initial=view/>
+                    }.into_any(),
                     Err(error) => {
                         set_status(&error);
                         view! {
@@ -92,8 +96,9 @@ fn PageNav(links: Vec<crate::dashboard::pages::PageLink>) -> impl IntoView {
     })
 }
 
-/// The dashboard around its first view.
-#[component]
+/// The dashboard around its first view: the page's one island (its first
+/// view travels in the page as the island's props).
+#[island]
 fn Dashboard(initial: DashboardView) -> impl IntoView {
     let counts = (
         initial.filters.len(),
@@ -102,15 +107,12 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
         initial.tables.len(),
     );
     let title = initial.title.clone();
-    let nav = initial.nav.clone();
     let dash = Dash::new(initial);
     provide_context(dash);
     // Effects run in the browser only: the live channel opens after hydration.
     Effect::new(move |_| live::connect(dash));
     let (filters, kpis, charts, tables) = counts;
     view! {
-        <Title text=title.clone()/>
-        <PageNav links=nav/>
         <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
                 <h1>{title}</h1>

@@ -190,7 +190,7 @@ impl Hub {
         self.lock()
             .sessions
             .values()
-            .filter(|s| s.key().directory == user.directory && s.key().user_id == user.user_id)
+            .filter(|s| s.key().is_of(user))
             .cloned()
             .collect()
     }
@@ -204,14 +204,9 @@ impl Hub {
         let ended: Vec<Arc<EngineSession>> = {
             let mut held = self.lock();
             held.users.remove(&user);
-            let keys: Vec<EngineKey> = held
-                .sessions
-                .keys()
-                .filter(|k| k.directory == directory && k.user_id == user_id)
-                .cloned()
-                .collect();
-            keys.iter()
-                .filter_map(|k| held.sessions.remove(k))
+            held.sessions
+                .extract_if(|key, _| key.is_of(&user))
+                .map(|(_, session)| session)
                 .collect()
         };
         for session in &ended {

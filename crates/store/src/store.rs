@@ -32,6 +32,11 @@ impl EngineKey {
         }
     }
 
+    /// True when this key is of `user` (any of their apps).
+    pub fn is_of(&self, user: &UserKey) -> bool {
+        self.directory == user.directory && self.user_id == user.user_id
+    }
+
     fn context(&self) -> Vec<u8> {
         format!(
             "{}\u{0}{}\u{0}{}",
