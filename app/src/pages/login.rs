@@ -39,7 +39,9 @@ pub fn LoginPage() -> impl IntoView {
 fn LoginForm(next: String, refusal: Option<String>) -> impl IntoView {
     let login = ServerAction::<Login>::new();
     // The login answers with a redirect: a browser navigation (there is no
-    // client-side router to hand it to).
+    // client-side router to hand it to). In the browser only: the hook is
+    // process-wide, and the server answers redirects with headers.
+    #[cfg(feature = "hydrate")]
     let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
         let _ = window().location().set_href(location);
     });
