@@ -3,11 +3,11 @@
 mod support;
 
 use directory::{DemoSeed, Directory, DirectoryError, EmbeddedDirectory, GroupSource};
-use support::slapd::{BASE, Slapd, Tls, free_port, ldap_config};
+use support::slapd::{BASE, Tls, free_port, ldap_config, start};
 
 #[tokio::test]
 async fn valid_login_with_groups_and_every_refusal() {
-    let slapd = Slapd::start(None, "");
+    let slapd = start(None, "");
     let directory = Directory::new(ldap_config(slapd.url())).unwrap();
 
     let alice = directory
@@ -54,7 +54,7 @@ async fn valid_login_with_groups_and_every_refusal() {
 
 #[tokio::test]
 async fn an_empty_password_is_refused_even_where_slapd_would_accept_it() {
-    let slapd = Slapd::start(None, "allow bind_anon_dn\n");
+    let slapd = start(None, "allow bind_anon_dn\n");
     // slapd itself accepts the empty-password bind (as anonymous)...
     let (conn, mut ldap) = ldap3::LdapConnAsync::new(&slapd.url()).await.unwrap();
     ldap3::drive!(conn);
@@ -73,7 +73,7 @@ async fn an_empty_password_is_refused_even_where_slapd_would_accept_it() {
 
 #[tokio::test]
 async fn two_entries_with_one_user_id_are_refused() {
-    let slapd = Slapd::start(None, "");
+    let slapd = start(None, "");
     let mut by_mail = ldap_config(slapd.url());
     by_mail.user_id_attribute = "mail".into();
     let directory = Directory::new(by_mail).unwrap();
@@ -101,7 +101,7 @@ async fn two_entries_with_one_user_id_are_refused() {
 
 #[tokio::test]
 async fn check_binds_the_service_account() {
-    let slapd = Slapd::start(None, "");
+    let slapd = start(None, "");
     let directory = Directory::new(ldap_config(slapd.url())).unwrap();
     assert_eq!(directory.check().await, Ok(()));
     let mut wrong = ldap_config(slapd.url());
@@ -125,7 +125,7 @@ async fn a_directory_that_is_down_is_unavailable_not_invalid() {
         directory.authenticate("alice", "alice-secret").await,
         Err(DirectoryError::Unavailable(_))
     ));
-    let slapd = Slapd::start(None, "");
+    let slapd = start(None, "");
     let directory = Directory::new(ldap_config(slapd.url())).unwrap();
     drop(slapd);
     assert!(matches!(
@@ -137,8 +137,8 @@ async fn a_directory_that_is_down_is_unavailable_not_invalid() {
 #[tokio::test]
 async fn starttls_with_a_private_ca() {
     let tls = Tls::generate();
-    let slapd = Slapd::start(Some(&tls), "");
-    let ca_file = slapd.dir.path().join("ca.pem");
+    let slapd = start(Some(&tls), "");
+    let ca_file = slapd.dir().join("ca.pem");
     let mut settings = ldap_config(slapd.url());
     settings.starttls = true;
     settings.ca_file = Some(ca_file);

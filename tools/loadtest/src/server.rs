@@ -2,18 +2,11 @@
 //! a separate `qlik-sim` process), on free loopback ports, with a temporary
 //! store; its resident memory read from `/proc`.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A port that was free a moment ago (loopback).
-pub fn free_port() -> Result<u16, String> {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| format!("no free port: {e}"))
-}
+use slapd_fixture::free_port;
 
 /// How to start the server.
 pub struct Launch<'a> {

@@ -1,15 +1,9 @@
-//! A throwaway OpenLDAP `slapd` holding the simulated users: temp dir,
-//! `slapadd`, a foreground child on a free loopback port, killed on drop.
-//! (The same recipe as `crates/directory/tests/support/slapd.rs`.)
+//! The directory holding the simulated users: a throwaway slapd
+//! (`slapd-fixture`, as the directory tests use) with `--users` users.
 
 use std::fmt::Write as _;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-const BASE: &str = "dc=example,dc=com";
-const SERVICE_DN: &str = "cn=mashup,ou=services,dc=example,dc=com";
-const SERVICE_PASSWORD: &str = "service-secret";
+use slapd_fixture::{BASE, SERVICE_DN, SERVICE_PASSWORD, Setup};
 
 /// Login name of simulated user `i`.
 pub fn username(i: usize) -> String {
@@ -21,74 +15,17 @@ pub fn password(i: usize) -> String {
     format!("secret-{i}")
 }
 
-/// A running slapd, stopped on drop.
-pub struct Slapd {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
+/// A running slapd with the simulated users, stopped on drop.
+pub struct Slapd(slapd_fixture::Slapd);
 
 impl Slapd {
     /// Starts slapd with `users` users (all in the group `Sales`).
     pub fn start(users: usize) -> Result<Slapd, String> {
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let path = dir.path();
-        std::fs::create_dir(path.join("db")).map_err(|e| e.to_string())?;
-        let conf = format!(
-            "include /etc/ldap/schema/core.schema
-include /etc/ldap/schema/cosine.schema
-include /etc/ldap/schema/inetorgperson.schema
-modulepath /usr/lib/ldap
-moduleload back_mdb
-pidfile {dir}/slapd.pid
-database mdb
-maxsize 104857600
-suffix \"{BASE}\"
-rootdn \"cn=admin,{BASE}\"
-rootpw admin-secret
-directory {dir}/db
-index uid eq
-index member eq
-access to attrs=userPassword by anonymous auth by self read by * none
-access to * by dn.exact=\"{SERVICE_DN}\" read by self read by * none
-",
-            dir = path.display()
-        );
-        write(path, "slapd.conf", &conf)?;
-        write(path, "data.ldif", &ldif(users))?;
-        let status = Command::new("/usr/sbin/slapadd")
-            .args(["-q", "-f"])
-            .arg(path.join("slapd.conf"))
-            .arg("-l")
-            .arg(path.join("data.ldif"))
-            .stdout(Stdio::null())
-            .status()
-            .map_err(|e| format!("slapadd (apt-get install slapd): {e}"))?;
-        if !status.success() {
-            return Err("slapadd failed".into());
-        }
-        let port = crate::server::free_port()?;
-        let child = Command::new("/usr/sbin/slapd")
-            .args(["-d", "0", "-f"])
-            .arg(path.join("slapd.conf"))
-            .args(["-h", &format!("ldap://127.0.0.1:{port}/")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("slapd: {e}"))?;
-        let slapd = Slapd {
-            child,
-            port,
-            _dir: dir,
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                return Err("slapd did not start within 10 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Ok(slapd)
+        slapd_fixture::Slapd::start(Setup {
+            ldif: &ldif(users),
+            ..Setup::default()
+        })
+        .map(Slapd)
     }
 
     /// The server's `[ldap]` section for this directory.
@@ -101,15 +38,8 @@ bind_password = \"{SERVICE_PASSWORD}\"
 base_dn = \"ou=people,{BASE}\"
 groups = {{ kind = \"search\", base_dn = \"ou=groups,{BASE}\", filter = \"(&(objectClass=groupOfNames)(member={{dn}}))\", name_attribute = \"cn\" }}
 ",
-            port = self.port
+            port = self.0.port()
         )
-    }
-}
-
-impl Drop for Slapd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -139,8 +69,4 @@ fn ldif(users: usize) -> String {
         let _ = writeln!(out, "member: uid={},ou=people,{BASE}", username(i));
     }
     out
-}
-
-fn write(dir: &Path, name: &str, contents: &str) -> Result<(), String> {
-    std::fs::write(dir.join(name), contents).map_err(|e| format!("{name}: {e}"))
 }

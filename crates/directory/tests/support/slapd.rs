@@ -1,14 +1,10 @@
-//! A throwaway OpenLDAP `slapd`: temp dir, `slapadd`, foreground child process
-//! on a free loopback port, killed on drop.
+//! The directory of these tests: a throwaway slapd (`slapd-fixture`) with a
+//! few users and groups, plain or with TLS.
 
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-pub const BASE: &str = "dc=example,dc=com";
-pub const SERVICE_DN: &str = "cn=mashup,ou=services,dc=example,dc=com";
-pub const SERVICE_PASSWORD: &str = "service-secret";
+pub use slapd_fixture::BASE;
+use slapd_fixture::{SERVICE_DN, SERVICE_PASSWORD, Setup, Slapd};
 
 /// Settings for a directory at `url` laid out like this fixture's: the service
 /// account, users under `ou=people`, their groups found by a search under
@@ -133,99 +129,31 @@ impl Tls {
     }
 }
 
-/// A running slapd, stopped on drop.
-pub struct Slapd {
-    child: Child,
-    pub port: u16,
-    pub dir: tempfile::TempDir,
-}
-
-impl Slapd {
-    /// `ldap://127.0.0.1:PORT`.
-    pub fn url(&self) -> String {
-        format!("ldap://127.0.0.1:{}", self.port)
-    }
-
-    /// Starts slapd; `extra` goes into the global section of slapd.conf.
-    pub fn start(tls: Option<&Tls>, extra: &str) -> Slapd {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path();
-        std::fs::create_dir(path.join("db")).unwrap();
-        let mut global = String::from(extra);
-        if let Some(tls) = tls {
-            write(path, "ca.pem", &tls.ca_pem);
-            write(path, "cert.pem", &tls.cert_pem);
-            write(path, "key.pem", &tls.key_pem);
-            global.push_str(&format!(
-                "TLSCACertificateFile {0}/ca.pem\nTLSCertificateFile {0}/cert.pem\nTLSCertificateKeyFile {0}/key.pem\n",
-                path.display()
-            ));
-        }
-        let conf = format!(
-            "include /etc/ldap/schema/core.schema
-include /etc/ldap/schema/cosine.schema
-include /etc/ldap/schema/inetorgperson.schema
-modulepath /usr/lib/ldap
-moduleload back_mdb
-pidfile {dir}/slapd.pid
-{global}
-database mdb
-maxsize 10485760
-suffix \"{BASE}\"
-rootdn \"cn=admin,{BASE}\"
-rootpw admin-secret
-directory {dir}/db
-access to attrs=userPassword by anonymous auth by self read by * none
-access to * by dn.exact=\"{SERVICE_DN}\" read by self read by * none
-",
-            dir = path.display()
+/// Starts slapd with these users; `extra` goes into the global section of
+/// slapd.conf; with `tls`, the CA, certificate and key are in its directory.
+pub fn start(tls: Option<&Tls>, extra: &str) -> Slapd {
+    let files = tls.map(|tls| {
+        [
+            ("ca.pem", tls.ca_pem.as_str()),
+            ("cert.pem", tls.cert_pem.as_str()),
+            ("key.pem", tls.key_pem.as_str()),
+        ]
+    });
+    let mut global = String::from(extra);
+    if tls.is_some() {
+        global.push_str(
+            "TLSCACertificateFile {dir}/ca.pem\nTLSCertificateFile {dir}/cert.pem\nTLSCertificateKeyFile {dir}/key.pem\n",
         );
-        write(path, "slapd.conf", &conf);
-        write(path, "data.ldif", DATA);
-        let status = Command::new("/usr/sbin/slapadd")
-            .args(["-q", "-f"])
-            .arg(path.join("slapd.conf"))
-            .arg("-l")
-            .arg(path.join("data.ldif"))
-            .stdout(Stdio::null())
-            .status()
-            .expect("slapadd (apt-get install slapd)");
-        assert!(status.success(), "slapadd failed");
-        let port = free_port();
-        let child = Command::new("/usr/sbin/slapd")
-            .args(["-d", "0", "-f"])
-            .arg(path.join("slapd.conf"))
-            .args(["-h", &format!("ldap://127.0.0.1:{port}/")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("slapd");
-        let slapd = Slapd { child, port, dir };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "slapd did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        slapd
     }
-}
-
-impl Drop for Slapd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn write(dir: &Path, name: &str, contents: &str) {
-    std::fs::write(dir.join(name), contents).unwrap();
+    Slapd::start(Setup {
+        files: files.as_ref().map_or(&[], |f| f.as_slice()),
+        global: &global,
+        ldif: DATA,
+    })
+    .expect("slapd starts (apt-get install slapd)")
 }
 
 /// A port that was free a moment ago.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    slapd_fixture::free_port().expect("a free port")
 }
