@@ -27,7 +27,8 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use directory::{Directory, DirectoryError, LdapConfig};
-use slapd::{Slapd, Tls};
+use slapd::Tls;
+use slapd_fixture::Slapd;
 use tokio::runtime::Runtime;
 
 /// Logins of each kind in the hand-measured part.
@@ -40,7 +41,7 @@ const WARM_UP: usize = 20;
 fn config(slapd: &Slapd, starttls: bool) -> LdapConfig {
     LdapConfig {
         starttls,
-        ca_file: starttls.then(|| slapd.dir.path().join("ca.pem")),
+        ca_file: starttls.then(|| slapd.dir().join("ca.pem")),
         ..slapd::ldap_config(slapd.url())
     }
 }
@@ -158,7 +159,7 @@ fn paired_median(a: &[Duration], b: &[Duration]) -> f64 {
 
 fn main() {
     let tls = Tls::generate();
-    let slapd = Slapd::start(Some(&tls), "");
+    let slapd = slapd::start(Some(&tls), "");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,7 +3,8 @@
 mod support;
 
 use directory::{DemoSeed, Directory, DirectoryError, EmbeddedDirectory, GroupSource};
-use support::slapd::{BASE, Tls, free_port, ldap_config, start};
+use slapd_fixture::free_port;
+use support::slapd::{BASE, Tls, ldap_config, start};
 
 #[tokio::test]
 async fn valid_login_with_groups_and_every_refusal() {
@@ -110,7 +111,11 @@ async fn check_binds_the_service_account() {
         Directory::new(wrong).unwrap().check().await,
         Err(DirectoryError::Unavailable(_) | DirectoryError::InvalidCredentials)
     ));
-    let down = Directory::new(ldap_config(format!("ldap://127.0.0.1:{}", free_port()))).unwrap();
+    let down = Directory::new(ldap_config(format!(
+        "ldap://127.0.0.1:{}",
+        free_port().unwrap()
+    )))
+    .unwrap();
     assert!(matches!(
         down.check().await,
         Err(DirectoryError::Unavailable(_))
@@ -119,8 +124,11 @@ async fn check_binds_the_service_account() {
 
 #[tokio::test]
 async fn a_directory_that_is_down_is_unavailable_not_invalid() {
-    let directory =
-        Directory::new(ldap_config(format!("ldap://127.0.0.1:{}", free_port()))).unwrap();
+    let directory = Directory::new(ldap_config(format!(
+        "ldap://127.0.0.1:{}",
+        free_port().unwrap()
+    )))
+    .unwrap();
     assert!(matches!(
         directory.authenticate("alice", "alice-secret").await,
         Err(DirectoryError::Unavailable(_))

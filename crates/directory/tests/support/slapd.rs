@@ -152,8 +152,3 @@ pub fn start(tls: Option<&Tls>, extra: &str) -> Slapd {
     })
     .expect("slapd starts (apt-get install slapd)")
 }
-
-/// A port that was free a moment ago.
-pub fn free_port() -> u16 {
-    slapd_fixture::free_port().expect("a free port")
-}
