@@ -17,6 +17,7 @@ use crate::dashboard::components::state::Dash;
 use crate::dashboard::components::table::Table;
 use crate::dashboard::view_model::DashboardView;
 use crate::error::AppError;
+use crate::island_props::FromServer;
 use crate::theme::Brand;
 
 /// A dashboard page (`/` or `/{page}`): top bar, then the dashboard once its
@@ -50,7 +51,7 @@ pub fn DashboardPage() -> impl IntoView {
                     Ok(view) => view! {
                         <Title text=view.title.clone()/>
                         <PageNav links=view.nav.clone()/>
-                        <Dashboard initial=view/>
+                        <Dashboard initial=FromServer(view)/>
                     }.into_any(),
                     Err(error) => {
                         set_status(&error);
@@ -99,7 +100,8 @@ fn PageNav(links: Vec<crate::dashboard::pages::PageLink>) -> impl IntoView {
 /// The dashboard around its first view: the page's one island (its first
 /// view travels in the page as the island's props).
 #[island]
-fn Dashboard(initial: DashboardView) -> impl IntoView {
+fn Dashboard(initial: FromServer<DashboardView>) -> impl IntoView {
+    let FromServer(initial) = initial;
     let counts = (
         initial.filters.len(),
         initial.kpis.len(),

@@ -78,12 +78,9 @@ fn LoginForm(next: String, refusal: Option<String>) -> impl IntoView {
             <label for="password">"Password"</label>
             <input node_ref=password id="password" name="password" type="password"
                 autocomplete="current-password" required maxlength="1024"/>
-            <Show when={
-                let error = error.clone();
-                move || error().is_some()
-            }>
-                <p class="form-error" role="alert">{error.clone()}</p>
-            </Show>
+            {move || error().map(|message| view! {
+                <p class="form-error" role="alert">{message}</p>
+            })}
             <button type="submit" disabled=move || login.pending().get()>
                 {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
             </button>

@@ -94,35 +94,30 @@ pub fn Bookmarks() -> impl IntoView {
                 </form>
                 <p class="bookmark-status" role="status">{move || status.get()}</p>
                 <ul class="bookmark-list">
-                    <For
-                        each=move || list.get()
-                        key=|bookmark| bookmark.id.clone()
-                        let(bookmark)
-                    >
-                        {
-                            let (for_apply, for_delete) = (bookmark.clone(), bookmark.clone());
-                            view! {
-                                <li class="bookmark" data-bookmark=bookmark.id.clone()>
-                                    <span class="bookmark-title">{bookmark.title.clone()}</span>
-                                    <button
-                                        type="button"
-                                        aria-label=format!("Apply {}", bookmark.title)
-                                        on:click=move |_| apply(for_apply.clone())
-                                    >
-                                        "Apply"
-                                    </button>
-                                    <button
-                                        type="button"
-                                        class="link-button"
-                                        aria-label=format!("Delete {}", bookmark.title)
-                                        on:click=move |_| delete(for_delete.clone())
-                                    >
-                                        "Delete"
-                                    </button>
-                                </li>
-                            }
+                    // Rebuilt in place (no keyed `<For>`: see the list box).
+                    {move || list.get().into_iter().map(|bookmark| {
+                        let (for_apply, for_delete) = (bookmark.clone(), bookmark.clone());
+                        view! {
+                            <li class="bookmark" data-bookmark=bookmark.id.clone()>
+                                <span class="bookmark-title">{bookmark.title.clone()}</span>
+                                <button
+                                    type="button"
+                                    aria-label=format!("Apply {}", bookmark.title)
+                                    on:click=move |_| apply(for_apply.clone())
+                                >
+                                    "Apply"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="link-button"
+                                    aria-label=format!("Delete {}", bookmark.title)
+                                    on:click=move |_| delete(for_delete.clone())
+                                >
+                                    "Delete"
+                                </button>
+                            </li>
                         }
-                    </For>
+                    }).collect_view()}
                 </ul>
                 {move || list.with(Vec::is_empty).then(|| view! {
                     <p class="bookmark-empty">"No bookmarks yet."</p>

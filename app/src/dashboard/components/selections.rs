@@ -46,30 +46,25 @@ pub fn SelectionsBar() -> impl IntoView {
                     disabled=Signal::derive(move || selections.with(|s| s.chips.is_empty()))/>
             </div>
             <ul class="selection-chips">
-                <For
-                    each=move || selections.with(|s| s.chips.clone())
-                    key=|chip| (chip.field.clone(), chip.summary.clone())
-                    let(chip)
-                >
-                    {
-                        let field = chip.field.clone();
-                        view! {
-                            <li class="chip" data-field=chip.field.clone()>
-                                <span class="chip-field">{chip.field.clone()}</span>
-                                <span class="chip-values">{chip.summary.clone()}</span>
-                                <button
-                                    type="button"
-                                    class="chip-clear"
-                                    aria-label=format!("Clear {}", chip.field)
-                                    title=format!("Clear {}", chip.field)
-                                    on:click=move |_| dash.act(clear_field(dash.page(), field.clone()))
-                                >
-                                    "×"
-                                </button>
-                            </li>
-                        }
+                // Rebuilt in place (no keyed `<For>`: see the list box).
+                {move || selections.with(|s| s.chips.clone()).into_iter().map(|chip| {
+                    let field = chip.field.clone();
+                    view! {
+                        <li class="chip" data-field=chip.field.clone()>
+                            <span class="chip-field">{chip.field.clone()}</span>
+                            <span class="chip-values">{chip.summary.clone()}</span>
+                            <button
+                                type="button"
+                                class="chip-clear"
+                                aria-label=format!("Clear {}", chip.field)
+                                title=format!("Clear {}", chip.field)
+                                on:click=move |_| dash.act(clear_field(dash.page(), field.clone()))
+                            >
+                                "×"
+                            </button>
+                        </li>
                     }
-                </For>
+                }).collect_view()}
                 {move || selections.with(|s| s.chips.is_empty()).then(|| view! {
                     <li class="no-selections">"No selections"</li>
                 })}
