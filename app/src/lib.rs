@@ -7,7 +7,6 @@ pub mod account;
 pub mod codec;
 pub mod dashboard;
 pub mod error;
-pub mod island_props;
 pub mod notice;
 mod pages;
 #[cfg(feature = "ssr")]

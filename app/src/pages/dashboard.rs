@@ -17,7 +17,6 @@ use crate::dashboard::components::state::Dash;
 use crate::dashboard::components::table::Table;
 use crate::dashboard::view_model::DashboardView;
 use crate::error::AppError;
-use crate::island_props::FromServer;
 use crate::theme::Brand;
 
 /// A dashboard page (`/` or `/{page}`): top bar, then the dashboard once its
@@ -51,7 +50,7 @@ pub fn DashboardPage() -> impl IntoView {
                     Ok(view) => view! {
                         <Title text=view.title.clone()/>
                         <PageNav links=view.nav.clone()/>
-                        <Dashboard initial=FromServer(view)/>
+                        <Dashboard initial=view/>
                     }.into_any(),
                     Err(error) => {
                         set_status(&error);
@@ -100,8 +99,7 @@ fn PageNav(links: Vec<crate::dashboard::pages::PageLink>) -> impl IntoView {
 /// The dashboard around its first view: the page's one island (its first
 /// view travels in the page as the island's props).
 #[island]
-fn Dashboard(initial: FromServer<DashboardView>) -> impl IntoView {
-    let FromServer(initial) = initial;
+fn Dashboard(initial: DashboardView) -> impl IntoView {
     let counts = (
         initial.filters.len(),
         initial.kpis.len(),
