@@ -2,6 +2,7 @@
 //! followed, same-origin headers on server-function calls) and the requests
 //! the dashboard makes.
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, LOCATION, ORIGIN};
@@ -16,6 +17,22 @@ pub struct User {
     cookies: std::sync::Arc<reqwest::cookie::Jar>,
     base: String,
     index: usize,
+}
+
+/// The loopback address user `index` connects from: users spread over
+/// 127.0.0.1–127.0.0.250, 127.0.1.1–… as they would over real addresses, so
+/// the server's per-address login throttle sees a crowd, not one client
+/// logging in a thousand times (which it would rightly answer with 429).
+/// Linux routes all of 127.0.0.0/8 to the loopback interface.
+fn source_address(index: usize) -> IpAddr {
+    let block = index / 250;
+    let octet = |n: usize| (n % 256) as u8;
+    IpAddr::V4(Ipv4Addr::new(
+        127,
+        octet(block / 256),
+        octet(block),
+        octet(index % 250 + 1),
+    ))
 }
 
 /// What a user does in a throughput phase.
@@ -39,6 +56,7 @@ impl User {
             .redirect(Policy::none())
             .timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(64)
+            .local_address(source_address(index))
             .build()
             .map_err(|e| e.to_string())?;
         Ok(User {
@@ -152,5 +170,21 @@ async fn checked(response: reqwest::Response) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{status}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_spread_over_loopback_addresses() {
+        let address = |i| source_address(i).to_string();
+        assert_eq!(address(0), "127.0.0.1");
+        assert_eq!(address(249), "127.0.0.250");
+        assert_eq!(address(250), "127.0.1.1");
+        assert_eq!(address(999), "127.0.3.250");
+        assert_eq!(address(250 * 256), "127.1.0.1");
+        assert!(source_address(12_345).is_loopback());
     }
 }

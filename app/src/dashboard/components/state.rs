@@ -2,7 +2,6 @@
 //! "reconnecting" flag of the live channel.
 
 use std::future::Future;
-use std::pin::Pin;
 
 use leptos::prelude::*;
 
@@ -80,12 +79,6 @@ impl Dash {
     /// announced on the live channel, which reloads this tab as it does the
     /// others; only without an open channel does the tab reload by itself.
     pub fn act(self, action: impl Future<Output = Result<(), AppError>> + 'static) {
-        self.act_boxed(Box::pin(action));
-    }
-
-    /// [`Dash::act`] for any action: one copy of its code in the WASM
-    /// instead of one per server function.
-    fn act_boxed(self, action: Pin<Box<dyn Future<Output = Result<(), AppError>>>>) {
         leptos::task::spawn_local(async move {
             match action.await {
                 Ok(()) if self.live.get_untracked() => {}
