@@ -78,6 +78,7 @@ fn LoginForm(next: String, refusal: Option<String>) -> impl IntoView {
             <label for="password">"Password"</label>
             <input node_ref=password id="password" name="password" type="password"
                 autocomplete="current-password" required maxlength="1024"/>
+            // An `Option` in the view, not a `<Show>` (2.5 KB less WASM).
             {move || error().map(|message| view! {
                 <p class="form-error" role="alert">{message}</p>
             })}
