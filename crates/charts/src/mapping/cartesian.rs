@@ -1,0 +1,336 @@
+//! Bar, line and combo charts: dimension values on a band scale, measures on
+//! linear scales; series are the measures, or the second dimension's values.
+//! Properties read: `orientation`, `barGrouping.grouping`, `color`,
+//! `dataPoint.showLabels`, `dimensionAxis`/`measureAxis` (`show`,
+//! `autoMinMax`, `minMax`, `min`, `max`, `startAt`), and per measure
+//! `series.type` (`bar`/`line`/`marker`) and `series.axis` (0/1) in combo
+//! charts.
+
+use super::axes::{band_axis, measure_axis, measure_ticks, shows};
+use super::color::{self, Scheme};
+use super::{NO_DATA, base, cube, data_table};
+use crate::Options;
+use crate::chart::{Chart, LegendItem, Mark, Side, Target, plot_area};
+use crate::error::ChartError;
+use crate::layout::{Cell, flag_at, text_at};
+use crate::marks::Shape;
+use crate::marks::{bar::Bar, line::Line, point::Dot, text::Text};
+use crate::palette;
+use crate::scale::{Band, Linear};
+use serde_json::Value;
+
+/// Which of the three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `barchart`.
+    Bar,
+    /// `linechart`.
+    Line,
+    /// `combochart`.
+    Combo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Draw {
+    Bar,
+    Line,
+    Marker,
+}
+
+struct Series {
+    name: String,
+    color: String,
+    draw: Draw,
+    axis: usize,
+}
+
+/// One dimension value and its series' values (number and `qText`).
+struct Category {
+    cell: Cell,
+    values: Vec<Option<(f64, String)>>,
+}
+
+fn name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Bar => "barchart",
+        Kind::Line => "linechart",
+        Kind::Combo => "combochart",
+    }
+}
+
+/// Builds the chart.
+pub fn build(layout: &Value, opts: &Options, kind: Kind) -> Result<Chart, ChartError> {
+    let k = name(kind);
+    let cube = cube(layout, k, (1, 2), (1, 15))?;
+    let mut chart = base(layout, k, opts);
+    let rows = cube.table_rows();
+    chart.table = data_table(&cube, &rows);
+    let two_dims = cube.dims.len() == 2;
+    let mut series: Vec<Series> = Vec::new();
+    let mut cats: Vec<Category> = Vec::new();
+    let draw_of = |m: usize| -> (Draw, usize) {
+        let info = cube.measures.get(m);
+        let ty = info.and_then(|i| i.pointer("/series/type")).and_then(Value::as_str);
+        let axis = info.and_then(|i| i.pointer("/series/axis")).and_then(Value::as_u64).unwrap_or(0);
+        match kind {
+            Kind::Bar => (Draw::Bar, 0),
+            Kind::Line => (Draw::Line, 0),
+            Kind::Combo => (
+                match ty {
+                    Some("line") => Draw::Line,
+                    Some("marker") => Draw::Marker,
+                    Some("bar") => Draw::Bar,
+                    _ if m == 0 => Draw::Bar,
+                    _ => Draw::Line,
+                },
+                (axis == 1) as usize,
+            ),
+        }
+    };
+    if two_dims {
+        let mut keys: Vec<(i64, String)> = Vec::new();
+        for row in rows.iter().filter(|r| r.len() >= 3) {
+            let skey = (row[1].elem, row[1].label());
+            let s = keys.iter().position(|k| *k == skey).unwrap_or_else(|| {
+                keys.push(skey.clone());
+                let (draw, axis) = draw_of(0);
+                series.push(Series { name: row[1].label(), color: String::new(), draw, axis });
+                keys.len() - 1
+            });
+            let c = cats
+                .iter()
+                .position(|c| c.cell.elem == row[0].elem && c.cell.label() == row[0].label())
+                .unwrap_or_else(|| {
+                    cats.push(Category { cell: row[0].clone(), values: Vec::new() });
+                    cats.len() - 1
+                });
+            let values = &mut cats[c].values;
+            values.resize(values.len().max(s + 1), None);
+            values[s] = row[2].value().map(|v| (v, row[2].text.clone()));
+        }
+    } else {
+        for m in 0..cube.measures.len() {
+            let (draw, axis) = draw_of(m);
+            series.push(Series { name: cube.measure_title(m), color: String::new(), draw, axis });
+        }
+        for row in rows.iter().filter(|r| !r.is_empty()) {
+            let values = (0..series.len())
+                .map(|m| row.get(1 + m).and_then(|c| c.value().map(|v| (v, c.text.clone()))))
+                .collect();
+            cats.push(Category { cell: row[0].clone(), values });
+        }
+    }
+    for c in &mut cats {
+        c.values.resize(series.len(), None);
+    }
+    if cats.is_empty() {
+        chart.notes.push(NO_DATA.into());
+        return Ok(chart);
+    }
+    let scheme = color::scheme(layout, series.len() > 1);
+    let palette = match scheme {
+        Scheme::Categories if series.len() == 1 => palette::categorical(cats.len()),
+        _ => palette::categorical(series.len()),
+    };
+    for (i, s) in series.iter_mut().enumerate() {
+        s.color = match &scheme {
+            Scheme::Single(c) => c.clone(),
+            _ => palette.get(i % palette.len().max(1)).cloned().unwrap_or_else(|| palette::PRIMARY.into()),
+        };
+    }
+    if series.len() > 1 {
+        chart.legend = series.iter().map(|s| LegendItem { color: s.color.clone(), label: s.name.clone() }).collect();
+    }
+    let horizontal = kind == Kind::Bar && text_at(layout, "/orientation") == Some("horizontal");
+    let stacked = kind != Kind::Line && text_at(layout, "/barGrouping/grouping") == Some("stacked");
+    draw(layout, opts, &mut chart, &cube, &series, &cats, horizontal, stacked, &scheme, &palette);
+    chart.summary = summary(&chart.summary, &cube, &series, &cats);
+    Ok(chart)
+}
+
+/// Sums per category and axis for stacks, or the extremes of the values.
+fn extent(series: &[Series], cats: &[Category], axis: usize, stacked: bool) -> (f64, f64, bool) {
+    let (mut lo, mut hi, mut any, mut has_bar) = (f64::INFINITY, f64::NEG_INFINITY, false, false);
+    for c in cats {
+        let (mut pos, mut neg) = (0.0, 0.0);
+        for (s, v) in series.iter().zip(&c.values) {
+            if s.axis != axis {
+                continue;
+            }
+            has_bar |= s.draw == Draw::Bar;
+            if let Some((v, _)) = v {
+                any = true;
+                if stacked && s.draw == Draw::Bar {
+                    if *v >= 0.0 { pos += v } else { neg += v }
+                    lo = lo.min(neg);
+                    hi = hi.max(pos);
+                } else {
+                    lo = lo.min(*v);
+                    hi = hi.max(*v);
+                }
+            }
+        }
+    }
+    if !any {
+        return (0.0, 0.0, has_bar);
+    }
+    (lo, hi, has_bar)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    layout: &Value,
+    opts: &Options,
+    chart: &mut Chart,
+    cube: &crate::layout::Cube,
+    series: &[Series],
+    cats: &[Category],
+    horizontal: bool,
+    stacked: bool,
+    scheme: &Scheme,
+    palette: &[String],
+) {
+    let (top, bottom) = plot_area(chart.height);
+    let start_zero = text_at(layout, "/measureAxis/startAt") != Some("lowest");
+    let labels = flag_at(layout, "/dataPoint/showLabels").unwrap_or(false) && cats.len() * series.len() <= 200;
+    let axes_used: Vec<usize> = [0, 1].into_iter().filter(|a| series.iter().any(|s| s.axis == *a)).collect();
+    let mut scales = [None, None];
+    for a in &axes_used {
+        let (lo, hi, has_bar) = extent(series, cats, *a, stacked);
+        let count = if horizontal { 6 } else { 5 };
+        let ticks = measure_ticks(layout, "measureAxis", lo, hi, has_bar || start_zero, count);
+        let scale = if horizontal {
+            Linear { d0: ticks.min, d1: ticks.max, r0: 1.0, r1: 99.0 }
+        } else {
+            Linear { d0: ticks.min, d1: ticks.max, r0: bottom, r1: top }
+        };
+        let title = series
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.axis == *a)
+            .map(|(_, s)| if cube.dims.len() == 2 { cube.measure_title(0) } else { s.name.clone() })
+            .take(if cube.dims.len() == 2 { 1 } else { 4 })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let side = match (horizontal, *a) {
+            (true, _) => Side::Bottom,
+            (false, 0) => Side::Left,
+            _ => Side::Right,
+        };
+        chart.axes.push(measure_axis(side, title, &ticks, &scale, opts, shows(layout, "measureAxis")));
+        scales[*a] = Some((scale, ticks));
+    }
+    let band = if horizontal {
+        Band::new(cats.len(), top, bottom)
+    } else {
+        Band::new(cats.len(), 0.0, 100.0)
+    };
+    let cat_labels: Vec<String> = cats.iter().map(|c| c.cell.label()).collect();
+    chart.axes.push(band_axis(
+        if horizontal { Side::Left } else { Side::Bottom },
+        cube.dim_title(0),
+        &cat_labels,
+        &band,
+        shows(layout, "dimensionAxis"),
+    ));
+    let bars: Vec<usize> = (0..series.len()).filter(|i| series[*i].draw == Draw::Bar).collect();
+    let (value_lo, value_hi, _) = extent(series, cats, 0, false);
+    let several = series.len() > 1;
+    let mut texts = Vec::new();
+    for (ci, cat) in cats.iter().enumerate() {
+        let target = cat.cell.selectable().then_some(Target { dim: 0, elem: cat.cell.elem, selected: cat.cell.state == "S" });
+        let (mut pos, mut neg) = (0.0, 0.0);
+        for (bi, si) in bars.iter().enumerate() {
+            let s = &series[*si];
+            let Some((v, text)) = &cat.values[*si] else { continue };
+            let Some((scale, _)) = &scales[s.axis] else { continue };
+            let (a, b) = if stacked {
+                let base = if *v >= 0.0 { &mut pos } else { &mut neg };
+                let from = *base;
+                *base += v;
+                (from, *base)
+            } else {
+                (0.0, *v)
+            };
+            let (pa, pb) = (scale.map(a), scale.map(b));
+            let (lane, lanes) = if stacked { (0, 1) } else { (bi, bars.len()) };
+            let sub = band.bandwidth() / lanes as f64;
+            let along = band.start(ci) + sub * lane as f64;
+            let shape = if horizontal {
+                Bar { x: pa.min(pb), y: along, w: (pa - pb).abs(), h: sub, opacity: 1.0 }
+            } else {
+                Bar { x: along, y: pa.min(pb), w: sub, h: (pa - pb).abs(), opacity: 1.0 }
+            };
+            let fill = match scheme {
+                Scheme::Categories if !several => color::category(ci, cats.len(), cat.cell.elem, palette),
+                Scheme::ByValue => color::by_value(*v, value_lo, value_hi),
+                _ => s.color.clone(),
+            };
+            if labels {
+                texts.push(if horizontal {
+                    Text { x: shape.x + shape.w + 0.5, y: shape.y + shape.h / 2.0 + 4.0, text: text.clone(), anchor: "start", size: 12.0 }
+                } else {
+                    Text { x: shape.x + shape.w / 2.0, y: shape.y - 4.0, text: text.clone(), anchor: "middle", size: 12.0 }
+                });
+            }
+            chart.marks.push(Mark { shape: Shape::Bar(shape), name: mark_name(&cat.cell, several.then_some(&s.name), text), fill, target });
+        }
+    }
+    for (si, s) in series.iter().enumerate().filter(|(_, s)| s.draw != Draw::Bar) {
+        let Some((scale, _)) = &scales[s.axis] else { continue };
+        let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (ci, cat) in cats.iter().enumerate() {
+            match &cat.values[si] {
+                Some((v, text)) => {
+                    let (x, y) = (band.centre(ci), scale.map(*v));
+                    if let Some(seg) = segments.last_mut() {
+                        seg.push((x, y));
+                    }
+                    let target = cat.cell.selectable().then_some(Target { dim: 0, elem: cat.cell.elem, selected: cat.cell.state == "S" });
+                    let r = if s.draw == Draw::Marker { 5.0 } else { 3.5 };
+                    if labels {
+                        texts.push(Text { x, y: y - 8.0, text: text.clone(), anchor: "middle", size: 12.0 });
+                    }
+                    chart.marks.push(Mark {
+                        shape: Shape::Dot(Dot { cx: x, cy: y, r }),
+                        name: mark_name(&cat.cell, several.then_some(&s.name), text),
+                        fill: s.color.clone(),
+                        target,
+                    });
+                }
+                None => segments.push(Vec::new()),
+            }
+        }
+        if s.draw == Draw::Line {
+            let line = Mark { shape: Shape::Line(Line { segments }), name: String::new(), fill: s.color.clone(), target: None };
+            let at = chart.marks.iter().position(|m| matches!(m.shape, Shape::Dot(_))).unwrap_or(chart.marks.len());
+            chart.marks.insert(at, line);
+        }
+    }
+    chart.marks.extend(texts.into_iter().map(|t| Mark { shape: Shape::Text(t), name: String::new(), fill: "#595959".into(), target: None }));
+}
+
+/// "EMEA: 1,234" or "EMEA, Sales: 1,234".
+fn mark_name(cat: &Cell, series: Option<&String>, text: &str) -> String {
+    match series {
+        Some(s) => format!("{}, {s}: {text}", cat.label()),
+        None => format!("{}: {text}", cat.label()),
+    }
+}
+
+/// "Bar chart: Sales by region. Sales by Region, 4 values; highest EMEA 9,999, lowest South 1,234."
+fn summary(head: &str, cube: &crate::layout::Cube, series: &[Series], cats: &[Category]) -> String {
+    let dims: Vec<String> = (0..cube.dims.len()).map(|i| cube.dim_title(i)).collect();
+    let measures: Vec<String> = (0..cube.measures.len()).map(|i| cube.measure_title(i)).collect();
+    let mut s = format!("{head}. {} by {}, {} values", measures.join(", "), dims.join(" and "), cats.len());
+    if series.len() == 1 {
+        let vals = cats.iter().filter_map(|c| c.values[0].as_ref().map(|v| (c, v)));
+        let max = vals.clone().max_by(|a, b| a.1.0.total_cmp(&b.1.0));
+        let min = vals.min_by(|a, b| a.1.0.total_cmp(&b.1.0));
+        if let (Some(max), Some(min)) = (max, min) {
+            s.push_str(&format!("; highest {} {}, lowest {} {}", max.0.cell.label(), max.1.1, min.0.cell.label(), min.1.1));
+        }
+    }
+    s.push('.');
+    s
+}
