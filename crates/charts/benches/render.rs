@@ -37,7 +37,10 @@ fn layouts() -> Vec<Value> {
 fn bench(c: &mut Criterion) {
     let set = layouts();
     let opts = Options::default();
-    let bytes: usize = set.iter().map(|l| render(l, &opts).expect("drawn").len()).sum();
+    let bytes: usize = set
+        .iter()
+        .map(|l| render(l, &opts).expect("drawn").len())
+        .sum();
     println!("20 objects: {bytes} bytes of HTML");
     c.bench_function("render 20 objects", |b| {
         b.iter(|| {

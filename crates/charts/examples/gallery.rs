@@ -19,7 +19,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for path in names {
         let layout: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         let body = match render(&layout, &Options::default()) {
             Ok(html) => html,
             Err(e) => format!("<p>{}</p>", charts::escape::escape(&e.to_string())),
@@ -27,7 +30,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         page.push_str(&format!("<article><h2>{name}</h2>{body}</article>"));
     }
     page.push_str("</main></body></html>");
-    let out = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/charts-gallery.html");
+    let out = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../target/charts-gallery.html"
+    );
     std::fs::write(out, page)?;
     println!("{out}");
     Ok(())

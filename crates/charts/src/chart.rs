@@ -127,7 +127,11 @@ impl DataTable {
             }
             total += 1;
         }
-        DataTable { head, rows: kept, total }
+        DataTable {
+            head,
+            rows: kept,
+            total,
+        }
     }
 }
 

@@ -37,7 +37,11 @@ impl Locale {
     /// `LocaleInfo`); what is missing or blank keeps the default.
     pub fn from_locale_info(info: &Value) -> Locale {
         let info = info.get("qReturn").unwrap_or(info);
-        let text = |key: &str| info.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
+        let text = |key: &str| {
+            info.get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        };
         let mut locale = Locale::default();
         if let Some(sep) = text("qThousandSep") {
             locale.thousand_sep = sep.to_string();
@@ -98,7 +102,7 @@ impl Locale {
         }
         let digits: Vec<char> = int.chars().collect();
         for (i, d) in digits.iter().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push_str(&self.thousand_sep);
             }
             out.push(*d);
@@ -122,7 +126,7 @@ pub fn parse_abbreviations(spec: &str) -> Vec<(i32, String)> {
             (p > 0 && p <= 30 && !s.is_empty()).then(|| (p, s.to_string()))
         })
         .collect();
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|a| std::cmp::Reverse(a.0));
     out
 }
 
@@ -151,9 +155,18 @@ mod tests {
             l.format_ticks(&[0.0, 500_000.0, 1_000_000.0, 1_500_000.0], 500_000.0),
             ["0", "0.5M", "1M", "1.5M"]
         );
-        assert_eq!(l.format_ticks(&[0.0, 200.0, 400.0], 200.0), ["0", "200", "400"]);
-        assert_eq!(l.format_ticks(&[-2000.0, 0.0, 2000.0], 2000.0), ["-2k", "0", "2k"]);
-        assert_eq!(l.format_ticks(&[0.0, 0.25, 0.5], 0.25), ["0", "0.25", "0.5"]);
+        assert_eq!(
+            l.format_ticks(&[0.0, 200.0, 400.0], 200.0),
+            ["0", "200", "400"]
+        );
+        assert_eq!(
+            l.format_ticks(&[-2000.0, 0.0, 2000.0], 2000.0),
+            ["-2k", "0", "2k"]
+        );
+        assert_eq!(
+            l.format_ticks(&[0.0, 0.25, 0.5], 0.25),
+            ["0", "0.25", "0.5"]
+        );
     }
 
     #[test]
@@ -161,14 +174,18 @@ mod tests {
         let l = Locale::from_locale_info(&json!({"qReturn": {
             "qDecimalSep": ",", "qThousandSep": ".",
             "qNumericalAbbreviation": "3:t;6:M;9:B"}}));
-        assert_eq!(l.format_ticks(&[0.0, 2500.0, 5000.0], 2500.0), ["0", "2,5t", "5t"]);
+        assert_eq!(
+            l.format_ticks(&[0.0, 2500.0, 5000.0], 2500.0),
+            ["0", "2,5t", "5t"]
+        );
         assert_eq!(l.format_ticks(&[0.0, 3e9], 3e9), ["0", "3B"]);
         assert_eq!(l.number(1234567.5, 1), "1.234.567,5");
     }
 
     #[test]
     fn blank_locale_fields_keep_defaults() {
-        let l = Locale::from_locale_info(&json!({"qDecimalSep": "", "qNumericalAbbreviation": "x"}));
+        let l =
+            Locale::from_locale_info(&json!({"qDecimalSep": "", "qNumericalAbbreviation": "x"}));
         assert_eq!(l, Locale::default());
     }
 }

@@ -26,17 +26,29 @@ impl Cell {
         let elem = v.get("qElemNumber").and_then(Value::as_i64).unwrap_or(0);
         let null = v.get("qIsNull").and_then(Value::as_bool).unwrap_or(false) || elem == -2;
         Cell {
-            text: v.get("qText").and_then(Value::as_str).unwrap_or_default().to_string(),
+            text: v
+                .get("qText")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
             num: v.get("qNum").and_then(number),
             elem,
-            state: v.get("qState").and_then(Value::as_str).unwrap_or_default().to_string(),
+            state: v
+                .get("qState")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
             null,
         }
     }
 
     /// What a dimension cell shows: its text, or "-" for a null without one.
     pub fn label(&self) -> String {
-        if self.text.is_empty() && self.null { "-".into() } else { self.text.clone() }
+        if self.text.is_empty() && self.null {
+            "-".into()
+        } else {
+            self.text.clone()
+        }
     }
 
     /// True for a value a click can select (not "Others", null or a total).
@@ -76,10 +88,18 @@ impl Node {
             Vec::new()
         };
         Node {
-            text: v.get("qText").and_then(Value::as_str).unwrap_or_default().to_string(),
+            text: v
+                .get("qText")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
             value: v.get("qValue").and_then(number),
             elem: v.get("qElemNo").and_then(Value::as_i64).unwrap_or(0),
-            kind: v.get("qType").and_then(Value::as_str).unwrap_or_default().to_string(),
+            kind: v
+                .get("qType")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
             children,
         }
     }
@@ -106,12 +126,20 @@ impl Cube {
     /// Reads `layout.qHyperCube`; `None` when there is none.
     pub fn read(layout: &Value) -> Option<Cube> {
         let hc = layout.get("qHyperCube")?.as_object()?;
-        let list = |key: &str| hc.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+        let list = |key: &str| {
+            hc.get(key)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
         let rows = list("qDataPages")
             .iter()
             .filter_map(|p| p.get("qMatrix").and_then(Value::as_array))
             .flatten()
-            .filter_map(|r| r.as_array().map(|cells| cells.iter().map(Cell::read).collect()))
+            .filter_map(|r| {
+                r.as_array()
+                    .map(|cells| cells.iter().map(Cell::read).collect())
+            })
             .collect::<Vec<Vec<Cell>>>();
         let stacked = list("qStackedDataPages")
             .iter()
@@ -144,7 +172,11 @@ impl Cube {
         }
         let mut out = Vec::new();
         for root in &self.stacked {
-            let top = if root.kind == "R" { &root.children } else { std::slice::from_ref(root) };
+            let top = if root.kind == "R" {
+                &root.children
+            } else {
+                std::slice::from_ref(root)
+            };
             flatten(top, self.dims.len(), &mut Vec::new(), &mut out);
         }
         out
@@ -216,7 +248,11 @@ pub fn flag_at(layout: &Value, pointer: &str) -> Option<bool> {
 /// as older apps store some properties that way).
 pub fn number_at(layout: &Value, pointer: &str) -> Option<f64> {
     let v = layout.pointer(pointer)?;
-    number(v).or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()).filter(|n: &f64| n.is_finite()))
+    number(v).or_else(|| {
+        v.as_str()
+            .and_then(|s| s.trim().parse().ok())
+            .filter(|n: &f64| n.is_finite())
+    })
 }
 
 /// What the layout draws: `visualization`, else `qInfo.qType`.
@@ -233,9 +269,15 @@ mod tests {
 
     #[test]
     fn reads_cells_with_nan_and_null() {
-        let c = Cell::read(&json!({"qText": "-", "qNum": "NaN", "qElemNumber": -2, "qState": "L", "qIsNull": true}));
-        assert_eq!((c.value(), c.selectable(), c.label().as_str()), (None, false, "-"));
-        let c = Cell::read(&json!({"qText": "1,234", "qNum": 1234, "qElemNumber": 0, "qState": "L"}));
+        let c = Cell::read(
+            &json!({"qText": "-", "qNum": "NaN", "qElemNumber": -2, "qState": "L", "qIsNull": true}),
+        );
+        assert_eq!(
+            (c.value(), c.selectable(), c.label().as_str()),
+            (None, false, "-")
+        );
+        let c =
+            Cell::read(&json!({"qText": "1,234", "qNum": 1234, "qElemNumber": 0, "qState": "L"}));
         assert_eq!(c.value(), Some(1234.0));
     }
 
@@ -243,7 +285,10 @@ mod tests {
     fn visualization_wins_over_the_type() {
         let l = json!({"qInfo": {"qType": "masterobject"}, "visualization": "piechart"});
         assert_eq!(visualization(&l), Some("piechart"));
-        assert_eq!(visualization(&json!({"qInfo": {"qType": "barchart"}})), Some("barchart"));
+        assert_eq!(
+            visualization(&json!({"qInfo": {"qType": "barchart"}})),
+            Some("barchart")
+        );
         assert_eq!(number_at(&json!({"a": {"b": "12"}}), "/a/b"), Some(12.0));
     }
 }

@@ -42,7 +42,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { height: 300.0, locale: Locale::default() }
+        Options {
+            height: 300.0,
+            locale: Locale::default(),
+        }
     }
 }
 

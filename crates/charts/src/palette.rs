@@ -22,10 +22,19 @@ const PYRAMID: [&[&str]; 12] = [
     &["#26A0A7", "#CBE989", "#EC983D"],
     &["#26A0A7", "#79D69F", "#F9EC86", "#EC983D"],
     &["#26A0A7", "#79D69F", "#CBE989", "#F9EC86", "#EC983D"],
-    &["#26A0A7", "#65D3DA", "#79D69F", "#CBE989", "#F9EC86", "#EC983D"],
-    &["#26A0A7", "#65D3DA", "#79D69F", "#CBE989", "#F9EC86", "#EC983D", "#D76C6C"],
-    &["#26A0A7", "#65D3DA", "#79D69F", "#CBE989", "#F9EC86", "#FAD144", "#EC983D", "#D76C6C"],
-    &["#138185", "#26A0A7", "#65D3DA", "#79D69F", "#CBE989", "#F9EC86", "#FAD144", "#EC983D", "#D76C6C"],
+    &[
+        "#26A0A7", "#65D3DA", "#79D69F", "#CBE989", "#F9EC86", "#EC983D",
+    ],
+    &[
+        "#26A0A7", "#65D3DA", "#79D69F", "#CBE989", "#F9EC86", "#EC983D", "#D76C6C",
+    ],
+    &[
+        "#26A0A7", "#65D3DA", "#79D69F", "#CBE989", "#F9EC86", "#FAD144", "#EC983D", "#D76C6C",
+    ],
+    &[
+        "#138185", "#26A0A7", "#65D3DA", "#79D69F", "#CBE989", "#F9EC86", "#FAD144", "#EC983D",
+        "#D76C6C",
+    ],
     &[
         "#138185", "#26A0A7", "#65D3DA", "#79D69F", "#CBE989", "#EBF898", "#F9EC86", "#FAD144",
         "#EC983D", "#D76C6C",
@@ -67,7 +76,9 @@ pub fn ui_color(spec: &Value) -> Option<String> {
     if let Some(c) = usize::try_from(index).ok().and_then(|i| UI.get(i)) {
         return Some((*c).to_string());
     }
-    spec.get("color").and_then(Value::as_str).and_then(safe_color)
+    spec.get("color")
+        .and_then(Value::as_str)
+        .and_then(safe_color)
 }
 
 /// `text` when it is a plain colour (`#rgb`, `#rrggbb`, `#rrggbbaa`, or a
@@ -82,9 +93,9 @@ pub fn safe_color(text: &str) -> Option<String> {
         .or_else(|| t.strip_prefix("rgb("))
         .and_then(|r| r.strip_suffix(')'))
     {
-        inner
-            .split(',')
-            .all(|p| !p.trim().is_empty() && p.trim().chars().all(|c| c.is_ascii_digit() || c == '.'))
+        inner.split(',').all(|p| {
+            !p.trim().is_empty() && p.trim().chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
     } else {
         false
     };
@@ -98,7 +109,11 @@ pub fn mix(from: &str, to: &str, t: f64) -> String {
         [(v >> 16) & 255, (v >> 8) & 255, v & 255]
     };
     let (a, b) = (rgb(from), rgb(to));
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let c: Vec<u32> = (0..3)
         .map(|i| (a[i] as f64 + (b[i] as f64 - a[i] as f64) * t).round() as u32)
         .collect();
@@ -122,8 +137,14 @@ mod tests {
     #[test]
     fn palette_colors_resolve_like_the_theme() {
         assert_eq!(ui_color(&json!({"index": 11})).as_deref(), Some("#26a0a7"));
-        assert_eq!(ui_color(&json!({"index": -1, "color": "#00CC00"})).as_deref(), Some("#00cc00"));
-        assert_eq!(ui_color(&json!({"index": -1, "color": "red\" onload=\"x"})), None);
+        assert_eq!(
+            ui_color(&json!({"index": -1, "color": "#00CC00"})).as_deref(),
+            Some("#00cc00")
+        );
+        assert_eq!(
+            ui_color(&json!({"index": -1, "color": "red\" onload=\"x"})),
+            None
+        );
         assert_eq!(safe_color("rgb(1, 2, 3)").as_deref(), Some("rgb(1, 2, 3)"));
         assert_eq!(safe_color("url(#x)"), None);
         assert_eq!(mix("#000000", "#ffffff", 0.5), "#808080");

@@ -26,7 +26,14 @@ pub fn shows(layout: &Value, axis: &str) -> (bool, bool) {
 
 /// The measure domain: the data's `[lo, hi]`, with zero when `zero`, then the
 /// axis property's fixed ends when `autoMinMax` is off, as nice ticks.
-pub fn measure_ticks(layout: &Value, axis: &str, lo: f64, hi: f64, zero: bool, count: usize) -> Ticks {
+pub fn measure_ticks(
+    layout: &Value,
+    axis: &str,
+    lo: f64,
+    hi: f64,
+    zero: bool,
+    count: usize,
+) -> Ticks {
     let (mut lo, mut hi) = if lo <= hi { (lo, hi) } else { (0.0, 0.0) };
     if zero {
         lo = lo.min(0.0);
@@ -54,7 +61,14 @@ pub fn measure_ticks(layout: &Value, axis: &str, lo: f64, hi: f64, zero: bool, c
 }
 
 /// A measure axis on `side` for `ticks` mapped by `scale`.
-pub fn measure_axis(side: Side, title: String, ticks: &Ticks, scale: &Linear, opts: &Options, show: (bool, bool)) -> Axis {
+pub fn measure_axis(
+    side: Side,
+    title: String,
+    ticks: &Ticks,
+    scale: &Linear,
+    opts: &Options,
+    show: (bool, bool),
+) -> Axis {
     let labels = opts.locale.format_ticks(&ticks.values, ticks.step);
     Axis {
         side,
@@ -64,7 +78,11 @@ pub fn measure_axis(side: Side, title: String, ticks: &Ticks, scale: &Linear, op
                 .values
                 .iter()
                 .zip(labels)
-                .map(|(v, label)| Tick { pos: scale.map(*v), label, full: None })
+                .map(|(v, label)| Tick {
+                    pos: scale.map(*v),
+                    label,
+                    full: None,
+                })
                 .collect()
         } else {
             Vec::new()
@@ -76,12 +94,21 @@ pub fn measure_axis(side: Side, title: String, ticks: &Ticks, scale: &Linear, op
 
 /// A band axis of `labels` on `side` (Bottom: percent; Left: px), thinned
 /// and cut so labels do not overlap; cut ones keep their full text.
-pub fn band_axis(side: Side, title: String, labels: &[String], band: &Band, show: (bool, bool)) -> Axis {
+pub fn band_axis(
+    side: Side,
+    title: String,
+    labels: &[String],
+    band: &Band,
+    show: (bool, bool),
+) -> Axis {
     let n = labels.len().max(1);
     let (every, chars) = if side == Side::Bottom {
         let slot = NOMINAL_WIDTH / n as f64;
         let every = (48.0 / slot).ceil().max(1.0) as usize;
-        (every, ((slot * every as f64) / CHAR).floor().clamp(3.0, 24.0) as usize)
+        (
+            every,
+            ((slot * every as f64) / CHAR).floor().clamp(3.0, 24.0) as usize,
+        )
     } else {
         ((16.0 / band.step().max(0.1)).ceil().max(1.0) as usize, 17)
     };
@@ -92,11 +119,21 @@ pub fn band_axis(side: Side, title: String, labels: &[String], band: &Band, show
             .filter(|(i, _)| i % every == 0)
             .map(|(i, l)| {
                 let (label, was_cut) = cut(l, chars);
-                Tick { pos: band.centre(i), label, full: was_cut.then(|| l.clone()) }
+                Tick {
+                    pos: band.centre(i),
+                    label,
+                    full: was_cut.then(|| l.clone()),
+                }
             })
             .collect()
     } else {
         Vec::new()
     };
-    Axis { side, title: if show.1 { title } else { String::new() }, ticks, grid: false, band: true }
+    Axis {
+        side,
+        title: if show.1 { title } else { String::new() },
+        ticks,
+        grid: false,
+        band: true,
+    }
 }

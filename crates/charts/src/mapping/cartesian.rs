@@ -70,8 +70,13 @@ pub fn build(layout: &Value, opts: &Options, kind: Kind) -> Result<Chart, ChartE
     let mut cats: Vec<Category> = Vec::new();
     let draw_of = |m: usize| -> (Draw, usize) {
         let info = cube.measures.get(m);
-        let ty = info.and_then(|i| i.pointer("/series/type")).and_then(Value::as_str);
-        let axis = info.and_then(|i| i.pointer("/series/axis")).and_then(Value::as_u64).unwrap_or(0);
+        let ty = info
+            .and_then(|i| i.pointer("/series/type"))
+            .and_then(Value::as_str);
+        let axis = info
+            .and_then(|i| i.pointer("/series/axis"))
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
         match kind {
             Kind::Bar => (Draw::Bar, 0),
             Kind::Line => (Draw::Line, 0),
@@ -94,14 +99,22 @@ pub fn build(layout: &Value, opts: &Options, kind: Kind) -> Result<Chart, ChartE
             let s = keys.iter().position(|k| *k == skey).unwrap_or_else(|| {
                 keys.push(skey.clone());
                 let (draw, axis) = draw_of(0);
-                series.push(Series { name: row[1].label(), color: String::new(), draw, axis });
+                series.push(Series {
+                    name: row[1].label(),
+                    color: String::new(),
+                    draw,
+                    axis,
+                });
                 keys.len() - 1
             });
             let c = cats
                 .iter()
                 .position(|c| c.cell.elem == row[0].elem && c.cell.label() == row[0].label())
                 .unwrap_or_else(|| {
-                    cats.push(Category { cell: row[0].clone(), values: Vec::new() });
+                    cats.push(Category {
+                        cell: row[0].clone(),
+                        values: Vec::new(),
+                    });
                     cats.len() - 1
                 });
             let values = &mut cats[c].values;
@@ -111,13 +124,24 @@ pub fn build(layout: &Value, opts: &Options, kind: Kind) -> Result<Chart, ChartE
     } else {
         for m in 0..cube.measures.len() {
             let (draw, axis) = draw_of(m);
-            series.push(Series { name: cube.measure_title(m), color: String::new(), draw, axis });
+            series.push(Series {
+                name: cube.measure_title(m),
+                color: String::new(),
+                draw,
+                axis,
+            });
         }
         for row in rows.iter().filter(|r| !r.is_empty()) {
             let values = (0..series.len())
-                .map(|m| row.get(1 + m).and_then(|c| c.value().map(|v| (v, c.text.clone()))))
+                .map(|m| {
+                    row.get(1 + m)
+                        .and_then(|c| c.value().map(|v| (v, c.text.clone())))
+                })
                 .collect();
-            cats.push(Category { cell: row[0].clone(), values });
+            cats.push(Category {
+                cell: row[0].clone(),
+                values,
+            });
         }
     }
     for c in &mut cats {
@@ -135,15 +159,26 @@ pub fn build(layout: &Value, opts: &Options, kind: Kind) -> Result<Chart, ChartE
     for (i, s) in series.iter_mut().enumerate() {
         s.color = match &scheme {
             Scheme::Single(c) => c.clone(),
-            _ => palette.get(i % palette.len().max(1)).cloned().unwrap_or_else(|| palette::PRIMARY.into()),
+            _ => palette
+                .get(i % palette.len().max(1))
+                .cloned()
+                .unwrap_or_else(|| palette::PRIMARY.into()),
         };
     }
     if series.len() > 1 {
-        chart.legend = series.iter().map(|s| LegendItem { color: s.color.clone(), label: s.name.clone() }).collect();
+        chart.legend = series
+            .iter()
+            .map(|s| LegendItem {
+                color: s.color.clone(),
+                label: s.name.clone(),
+            })
+            .collect();
     }
     let horizontal = kind == Kind::Bar && text_at(layout, "/orientation") == Some("horizontal");
     let stacked = kind != Kind::Line && text_at(layout, "/barGrouping/grouping") == Some("stacked");
-    draw(layout, opts, &mut chart, &cube, &series, &cats, horizontal, stacked, &scheme, &palette);
+    draw(
+        layout, opts, &mut chart, &cube, &series, &cats, horizontal, stacked, &scheme, &palette,
+    );
     chart.summary = summary(&chart.summary, &cube, &series, &cats);
     Ok(chart)
 }
@@ -161,7 +196,11 @@ fn extent(series: &[Series], cats: &[Category], axis: usize, stacked: bool) -> (
             if let Some((v, _)) = v {
                 any = true;
                 if stacked && s.draw == Draw::Bar {
-                    if *v >= 0.0 { pos += v } else { neg += v }
+                    if *v >= 0.0 {
+                        pos += v
+                    } else {
+                        neg += v
+                    }
                     lo = lo.min(neg);
                     hi = hi.max(pos);
                 } else {
@@ -192,23 +231,43 @@ fn draw(
 ) {
     let (top, bottom) = plot_area(chart.height);
     let start_zero = text_at(layout, "/measureAxis/startAt") != Some("lowest");
-    let labels = flag_at(layout, "/dataPoint/showLabels").unwrap_or(false) && cats.len() * series.len() <= 200;
-    let axes_used: Vec<usize> = [0, 1].into_iter().filter(|a| series.iter().any(|s| s.axis == *a)).collect();
+    let labels = flag_at(layout, "/dataPoint/showLabels").unwrap_or(false)
+        && cats.len() * series.len() <= 200;
+    let axes_used: Vec<usize> = [0, 1]
+        .into_iter()
+        .filter(|a| series.iter().any(|s| s.axis == *a))
+        .collect();
     let mut scales = [None, None];
     for a in &axes_used {
         let (lo, hi, has_bar) = extent(series, cats, *a, stacked);
         let count = if horizontal { 6 } else { 5 };
         let ticks = measure_ticks(layout, "measureAxis", lo, hi, has_bar || start_zero, count);
         let scale = if horizontal {
-            Linear { d0: ticks.min, d1: ticks.max, r0: 1.0, r1: 99.0 }
+            Linear {
+                d0: ticks.min,
+                d1: ticks.max,
+                r0: 1.0,
+                r1: 99.0,
+            }
         } else {
-            Linear { d0: ticks.min, d1: ticks.max, r0: bottom, r1: top }
+            Linear {
+                d0: ticks.min,
+                d1: ticks.max,
+                r0: bottom,
+                r1: top,
+            }
         };
         let title = series
             .iter()
             .enumerate()
             .filter(|(_, s)| s.axis == *a)
-            .map(|(_, s)| if cube.dims.len() == 2 { cube.measure_title(0) } else { s.name.clone() })
+            .map(|(_, s)| {
+                if cube.dims.len() == 2 {
+                    cube.measure_title(0)
+                } else {
+                    s.name.clone()
+                }
+            })
             .take(if cube.dims.len() == 2 { 1 } else { 4 })
             .collect::<Vec<_>>()
             .join(", ");
@@ -217,7 +276,14 @@ fn draw(
             (false, 0) => Side::Left,
             _ => Side::Right,
         };
-        chart.axes.push(measure_axis(side, title, &ticks, &scale, opts, shows(layout, "measureAxis")));
+        chart.axes.push(measure_axis(
+            side,
+            title,
+            &ticks,
+            &scale,
+            opts,
+            shows(layout, "measureAxis"),
+        ));
         scales[*a] = Some((scale, ticks));
     }
     let band = if horizontal {
@@ -233,17 +299,27 @@ fn draw(
         &band,
         shows(layout, "dimensionAxis"),
     ));
-    let bars: Vec<usize> = (0..series.len()).filter(|i| series[*i].draw == Draw::Bar).collect();
+    let bars: Vec<usize> = (0..series.len())
+        .filter(|i| series[*i].draw == Draw::Bar)
+        .collect();
     let (value_lo, value_hi, _) = extent(series, cats, 0, false);
     let several = series.len() > 1;
     let mut texts = Vec::new();
     for (ci, cat) in cats.iter().enumerate() {
-        let target = cat.cell.selectable().then_some(Target { dim: 0, elem: cat.cell.elem, selected: cat.cell.state == "S" });
+        let target = cat.cell.selectable().then_some(Target {
+            dim: 0,
+            elem: cat.cell.elem,
+            selected: cat.cell.state == "S",
+        });
         let (mut pos, mut neg) = (0.0, 0.0);
         for (bi, si) in bars.iter().enumerate() {
             let s = &series[*si];
-            let Some((v, text)) = &cat.values[*si] else { continue };
-            let Some((scale, _)) = &scales[s.axis] else { continue };
+            let Some((v, text)) = &cat.values[*si] else {
+                continue;
+            };
+            let Some((scale, _)) = &scales[s.axis] else {
+                continue;
+            };
             let (a, b) = if stacked {
                 let base = if *v >= 0.0 { &mut pos } else { &mut neg };
                 let from = *base;
@@ -257,27 +333,64 @@ fn draw(
             let sub = band.bandwidth() / lanes as f64;
             let along = band.start(ci) + sub * lane as f64;
             let shape = if horizontal {
-                Bar { x: pa.min(pb), y: along, w: (pa - pb).abs(), h: sub, opacity: 1.0 }
+                Bar {
+                    x: pa.min(pb),
+                    y: along,
+                    w: (pa - pb).abs(),
+                    h: sub,
+                    opacity: 1.0,
+                }
             } else {
-                Bar { x: along, y: pa.min(pb), w: sub, h: (pa - pb).abs(), opacity: 1.0 }
+                Bar {
+                    x: along,
+                    y: pa.min(pb),
+                    w: sub,
+                    h: (pa - pb).abs(),
+                    opacity: 1.0,
+                }
             };
             let fill = match scheme {
-                Scheme::Categories if !several => color::category(ci, cats.len(), cat.cell.elem, palette),
+                Scheme::Categories if !several => {
+                    color::category(ci, cats.len(), cat.cell.elem, palette)
+                }
                 Scheme::ByValue => color::by_value(*v, value_lo, value_hi),
                 _ => s.color.clone(),
             };
             if labels {
                 texts.push(if horizontal {
-                    Text { x: shape.x + shape.w + 0.5, y: shape.y + shape.h / 2.0 + 4.0, text: text.clone(), anchor: "start", size: 12.0 }
+                    Text {
+                        x: shape.x + shape.w + 0.5,
+                        y: shape.y + shape.h / 2.0 + 4.0,
+                        text: text.clone(),
+                        anchor: "start",
+                        size: 12.0,
+                    }
                 } else {
-                    Text { x: shape.x + shape.w / 2.0, y: shape.y - 4.0, text: text.clone(), anchor: "middle", size: 12.0 }
+                    Text {
+                        x: shape.x + shape.w / 2.0,
+                        y: shape.y - 4.0,
+                        text: text.clone(),
+                        anchor: "middle",
+                        size: 12.0,
+                    }
                 });
             }
-            chart.marks.push(Mark { shape: Shape::Bar(shape), name: mark_name(&cat.cell, several.then_some(&s.name), text), fill, target });
+            chart.marks.push(Mark {
+                shape: Shape::Bar(shape),
+                name: mark_name(&cat.cell, several.then_some(&s.name), text),
+                fill,
+                target,
+            });
         }
     }
-    for (si, s) in series.iter().enumerate().filter(|(_, s)| s.draw != Draw::Bar) {
-        let Some((scale, _)) = &scales[s.axis] else { continue };
+    for (si, s) in series
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.draw != Draw::Bar)
+    {
+        let Some((scale, _)) = &scales[s.axis] else {
+            continue;
+        };
         let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
         for (ci, cat) in cats.iter().enumerate() {
             match &cat.values[si] {
@@ -286,10 +399,20 @@ fn draw(
                     if let Some(seg) = segments.last_mut() {
                         seg.push((x, y));
                     }
-                    let target = cat.cell.selectable().then_some(Target { dim: 0, elem: cat.cell.elem, selected: cat.cell.state == "S" });
+                    let target = cat.cell.selectable().then_some(Target {
+                        dim: 0,
+                        elem: cat.cell.elem,
+                        selected: cat.cell.state == "S",
+                    });
                     let r = if s.draw == Draw::Marker { 5.0 } else { 3.5 };
                     if labels {
-                        texts.push(Text { x, y: y - 8.0, text: text.clone(), anchor: "middle", size: 12.0 });
+                        texts.push(Text {
+                            x,
+                            y: y - 8.0,
+                            text: text.clone(),
+                            anchor: "middle",
+                            size: 12.0,
+                        });
                     }
                     chart.marks.push(Mark {
                         shape: Shape::Dot(Dot { cx: x, cy: y, r }),
@@ -302,12 +425,26 @@ fn draw(
             }
         }
         if s.draw == Draw::Line {
-            let line = Mark { shape: Shape::Line(Line { segments }), name: String::new(), fill: s.color.clone(), target: None };
-            let at = chart.marks.iter().position(|m| matches!(m.shape, Shape::Dot(_))).unwrap_or(chart.marks.len());
+            let line = Mark {
+                shape: Shape::Line(Line { segments }),
+                name: String::new(),
+                fill: s.color.clone(),
+                target: None,
+            };
+            let at = chart
+                .marks
+                .iter()
+                .position(|m| matches!(m.shape, Shape::Dot(_)))
+                .unwrap_or(chart.marks.len());
             chart.marks.insert(at, line);
         }
     }
-    chart.marks.extend(texts.into_iter().map(|t| Mark { shape: Shape::Text(t), name: String::new(), fill: "#595959".into(), target: None }));
+    chart.marks.extend(texts.into_iter().map(|t| Mark {
+        shape: Shape::Text(t),
+        name: String::new(),
+        fill: "#595959".into(),
+        target: None,
+    }));
 }
 
 /// "EMEA: 1,234" or "EMEA, Sales: 1,234".
@@ -321,14 +458,29 @@ fn mark_name(cat: &Cell, series: Option<&String>, text: &str) -> String {
 /// "Bar chart: Sales by region. Sales by Region, 4 values; highest EMEA 9,999, lowest South 1,234."
 fn summary(head: &str, cube: &crate::layout::Cube, series: &[Series], cats: &[Category]) -> String {
     let dims: Vec<String> = (0..cube.dims.len()).map(|i| cube.dim_title(i)).collect();
-    let measures: Vec<String> = (0..cube.measures.len()).map(|i| cube.measure_title(i)).collect();
-    let mut s = format!("{head}. {} by {}, {} values", measures.join(", "), dims.join(" and "), cats.len());
+    let measures: Vec<String> = (0..cube.measures.len())
+        .map(|i| cube.measure_title(i))
+        .collect();
+    let mut s = format!(
+        "{head}. {} by {}, {} values",
+        measures.join(", "),
+        dims.join(" and "),
+        cats.len()
+    );
     if series.len() == 1 {
-        let vals = cats.iter().filter_map(|c| c.values[0].as_ref().map(|v| (c, v)));
+        let vals = cats
+            .iter()
+            .filter_map(|c| c.values[0].as_ref().map(|v| (c, v)));
         let max = vals.clone().max_by(|a, b| a.1.0.total_cmp(&b.1.0));
         let min = vals.min_by(|a, b| a.1.0.total_cmp(&b.1.0));
         if let (Some(max), Some(min)) = (max, min) {
-            s.push_str(&format!("; highest {} {}, lowest {} {}", max.0.cell.label(), max.1.1, min.0.cell.label(), min.1.1));
+            s.push_str(&format!(
+                "; highest {} {}, lowest {} {}",
+                max.0.cell.label(),
+                max.1.1,
+                min.0.cell.label(),
+                min.1.1
+            ));
         }
     }
     s.push('.');

@@ -3,7 +3,7 @@
 //! with `paletteColor`, `byDimension`, `byMeasure`.
 
 use crate::layout::{flag_at, text_at};
-use crate::palette::{self, OTHERS, NULL, PRIMARY, SEQUENTIAL};
+use crate::palette::{self, NULL, OTHERS, PRIMARY, SEQUENTIAL};
 use serde_json::Value;
 
 /// How marks get their colour.
@@ -29,7 +29,11 @@ pub fn scheme(layout: &Value, several: bool) -> Scheme {
             .unwrap_or_else(|| PRIMARY.to_string())
     };
     if auto {
-        return if several { Scheme::Series } else { Scheme::Single(PRIMARY.into()) };
+        return if several {
+            Scheme::Series
+        } else {
+            Scheme::Single(PRIMARY.into())
+        };
     }
     match text_at(layout, "/color/mode") {
         Some("byDimension") => Scheme::Categories,
@@ -45,7 +49,10 @@ pub fn category(i: usize, n: usize, elem: i64, palette: &[String]) -> String {
     match elem {
         -3 => OTHERS.into(),
         -2 => NULL.into(),
-        _ => palette.get(i % n.max(1)).cloned().unwrap_or_else(|| PRIMARY.into()),
+        _ => palette
+            .get(i % n.max(1))
+            .cloned()
+            .unwrap_or_else(|| PRIMARY.into()),
     }
 }
 
@@ -63,7 +70,10 @@ mod tests {
     #[test]
     fn auto_and_chosen_modes() {
         assert_eq!(scheme(&json!({}), false), Scheme::Single(PRIMARY.into()));
-        assert_eq!(scheme(&json!({"color": {"auto": true}}), true), Scheme::Series);
+        assert_eq!(
+            scheme(&json!({"color": {"auto": true}}), true),
+            Scheme::Series
+        );
         let single = json!({"color": {"auto": false, "mode": "primary", "paletteColor": {"index": -1, "color": "#112233"}}});
         assert_eq!(scheme(&single, false), Scheme::Single("#112233".into()));
         let by_dim = json!({"color": {"auto": false, "mode": "byDimension"}});

@@ -30,20 +30,38 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     let range = opts.locale.format_ticks(&[min, max], (max - min).abs());
     let radial = text_at(layout, "/gaugetype") != Some("bar");
     let title = cube.measure_title(0);
-    let name = format!("{}{} (range {} to {})", if title.is_empty() { String::new() } else { format!("{title}: ") }, cell.text, range[0], range[1]);
+    let name = format!(
+        "{}{} (range {} to {})",
+        if title.is_empty() {
+            String::new()
+        } else {
+            format!("{title}: ")
+        },
+        cell.text,
+        range[0],
+        range[1]
+    );
     chart.summary = format!("{}. {name}.", chart.summary);
     let fill = layout
         .pointer("/color/paletteColor")
         .and_then(palette::ui_color)
         .unwrap_or_else(|| palette::PRIMARY.into());
     chart.marks.push(Mark {
-        shape: Shape::Gauge(Gauge { radial, fraction, value: cell.text.clone(), min: range[0].clone(), max: range[1].clone() }),
+        shape: Shape::Gauge(Gauge {
+            radial,
+            fraction,
+            value: cell.text.clone(),
+            min: range[0].clone(),
+            max: range[1].clone(),
+        }),
         name,
         fill,
         target: None,
     });
     if cell.value().is_some_and(|v| v < min || v > max) {
-        chart.notes.push("The value is outside the gauge's range.".into());
+        chart
+            .notes
+            .push("The value is outside the gauge's range.".into());
     }
     Ok(chart)
 }

@@ -18,24 +18,51 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     let mut chart = base(layout, "kpi", opts);
     let rows = cube.table_rows();
     chart.table = data_table(&cube, &rows);
-    let Some(row) = rows.first().or(Some(&cube.totals)).filter(|r| !r.is_empty()) else {
+    let Some(row) = rows
+        .first()
+        .or(Some(&cube.totals))
+        .filter(|r| !r.is_empty())
+    else {
         chart.notes.push(NO_DATA.into());
         return Ok(chart);
     };
     let value = row[0].text.clone();
-    let label = if flag_at(layout, "/showMeasureTitle").unwrap_or(true) { cube.measure_title(0) } else { String::new() };
+    let label = if flag_at(layout, "/showMeasureTitle").unwrap_or(true) {
+        cube.measure_title(0)
+    } else {
+        String::new()
+    };
     let comparison = row.get(1).map(|c| (cube.measure_title(1), c.text.clone()));
     let fill = layout
         .pointer("/color/paletteColor")
-        .filter(|_| text_at(layout, "/color/mode").is_some() || flag_at(layout, "/color/auto") == Some(false))
+        .filter(|_| {
+            text_at(layout, "/color/mode").is_some()
+                || flag_at(layout, "/color/auto") == Some(false)
+        })
         .and_then(palette::ui_color)
         .unwrap_or_else(|| palette::PRIMARY.into());
     chart.summary = format!(
         "{}. {}{value}{}",
         chart.summary,
-        if cube.measure_title(0).is_empty() { String::new() } else { format!("{}: ", cube.measure_title(0)) },
-        comparison.as_ref().map(|(l, v)| format!("; {l}: {v}")).unwrap_or_default()
+        if cube.measure_title(0).is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", cube.measure_title(0))
+        },
+        comparison
+            .as_ref()
+            .map(|(l, v)| format!("; {l}: {v}"))
+            .unwrap_or_default()
     );
-    chart.marks.push(Mark { shape: Shape::Kpi(Kpi { label, value, comparison }), name: String::new(), fill, target: None });
+    chart.marks.push(Mark {
+        shape: Shape::Kpi(Kpi {
+            label,
+            value,
+            comparison,
+        }),
+        name: String::new(),
+        fill,
+        target: None,
+    });
     Ok(chart)
 }

@@ -52,7 +52,10 @@ fn kind_name(kind: &str) -> &'static str {
 /// An empty chart of `kind` with the layout's titles.
 fn base(layout: &Value, kind: &str, opts: &Options) -> Chart {
     let text = |p: &str| text_at(layout, p).unwrap_or_default().trim().to_string();
-    let show = layout.get("showTitles").and_then(Value::as_bool).unwrap_or(true);
+    let show = layout
+        .get("showTitles")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     let title = if show { text("/title") } else { String::new() };
     Chart {
         kind: kind.to_string(),
@@ -62,8 +65,16 @@ fn base(layout: &Value, kind: &str, opts: &Options) -> Chart {
             format!("{}: {title}", kind_name(kind))
         },
         title,
-        subtitle: if show { text("/subtitle") } else { String::new() },
-        footnote: if show { text("/footnote") } else { String::new() },
+        subtitle: if show {
+            text("/subtitle")
+        } else {
+            String::new()
+        },
+        footnote: if show {
+            text("/footnote")
+        } else {
+            String::new()
+        },
         height: opts.height.max(120.0),
         axes: Vec::new(),
         marks: Vec::new(),
@@ -84,7 +95,10 @@ fn cube(
     let cube = Cube::read(layout).ok_or_else(|| ChartError::shape(kind, "no qHyperCube"))?;
     let (nd, nm) = (cube.dims.len(), cube.measures.len());
     if nd < dims.0 || nd > dims.1 {
-        return Err(ChartError::shape(kind, format!("{nd} dimensions (draws {}–{})", dims.0, dims.1)));
+        return Err(ChartError::shape(
+            kind,
+            format!("{nd} dimensions (draws {}–{})", dims.0, dims.1),
+        ));
     }
     if nm < measures.0 || nm > measures.1 {
         return Err(ChartError::shape(
@@ -101,7 +115,10 @@ fn data_table(cube: &Cube, rows: &[Vec<crate::layout::Cell>]) -> DataTable {
         .map(|i| cube.dim_title(i))
         .chain((0..cube.measures.len()).map(|i| cube.measure_title(i)))
         .collect();
-    DataTable::new(head, rows.iter().map(|r| r.iter().map(|c| c.label()).collect()))
+    DataTable::new(
+        head,
+        rows.iter().map(|r| r.iter().map(|c| c.label()).collect()),
+    )
 }
 
 /// The notice for a chart without data.

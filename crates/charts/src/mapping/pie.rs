@@ -26,7 +26,11 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     let slices: Vec<_> = rows
         .iter()
         .filter(|r| r.len() >= 2)
-        .filter_map(|r| r[1].value().filter(|v| *v > 0.0).map(|v| (&r[0], v, r[1].text.clone())))
+        .filter_map(|r| {
+            r[1].value()
+                .filter(|v| *v > 0.0)
+                .map(|v| (&r[0], v, r[1].text.clone()))
+        })
         .collect();
     let hidden = rows.iter().filter(|r| r.len() >= 2).count() - slices.len();
     if hidden > 0 {
@@ -40,7 +44,11 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
         return Ok(chart);
     }
     let total: f64 = slices.iter().map(|s| s.1).sum();
-    let inner = if flag_at(layout, "/donut/showAsDonut").unwrap_or(false) { 0.55 } else { 0.0 };
+    let inner = if flag_at(layout, "/donut/showAsDonut").unwrap_or(false) {
+        0.55
+    } else {
+        0.0
+    };
     let single = match color::scheme(layout, true) {
         Scheme::Single(c) if flag_at(layout, "/color/auto") == Some(false) => Some(c),
         _ => None,
@@ -49,26 +57,44 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     let mut angle = 0.0;
     for (i, (cell, v, text)) in slices.iter().enumerate() {
         let span = v / total * TAU;
-        let fill = single.clone().unwrap_or_else(|| color::category(i, slices.len(), cell.elem, &colors));
+        let fill = single
+            .clone()
+            .unwrap_or_else(|| color::category(i, slices.len(), cell.elem, &colors));
         let share = opts.locale.number(v / total * 100.0, 1);
         let name = format!("{}: {text} ({share}%)", cell.label());
-        chart.legend.push(LegendItem { color: fill.clone(), label: name.clone() });
+        chart.legend.push(LegendItem {
+            color: fill.clone(),
+            label: name.clone(),
+        });
         chart.marks.push(Mark {
-            shape: Shape::Arc(Arc { start: angle, end: angle + span, inner }),
+            shape: Shape::Arc(Arc {
+                start: angle,
+                end: angle + span,
+                inner,
+            }),
             name,
             fill,
-            target: cell.selectable().then_some(Target { dim: 0, elem: cell.elem, selected: cell.state == "S" }),
+            target: cell.selectable().then_some(Target {
+                dim: 0,
+                elem: cell.elem,
+                selected: cell.state == "S",
+            }),
         });
         angle += span;
     }
-    let largest = slices.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|s| (s.0.label(), s.2.clone()));
+    let largest = slices
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|s| (s.0.label(), s.2.clone()));
     chart.summary = format!(
         "{}. {} by {}, {} slices{}.",
         chart.summary,
         cube.measure_title(0),
         cube.dim_title(0),
         slices.len(),
-        largest.map(|(l, t)| format!("; largest {l} {t}")).unwrap_or_default()
+        largest
+            .map(|(l, t)| format!("; largest {l} {t}"))
+            .unwrap_or_default()
     );
     Ok(chart)
 }

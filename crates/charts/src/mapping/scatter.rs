@@ -52,10 +52,16 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
         .collect();
     let skipped = rows.len() - points.len();
     if skipped > 0 {
-        chart.notes.push(format!("{skipped} values without both an x and a y value are not shown."));
+        chart.notes.push(format!(
+            "{skipped} values without both an x and a y value are not shown."
+        ));
     }
     if cube.size > rows.len() {
-        chart.notes.push(format!("Showing the {} points the layout holds, of {}.", rows.len(), cube.size));
+        chart.notes.push(format!(
+            "Showing the {} points the layout holds, of {}.",
+            rows.len(),
+            cube.size
+        ));
     }
     if points.is_empty() {
         chart.notes.push(NO_DATA.into());
@@ -63,23 +69,56 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     }
     let (top, bottom) = plot_area(chart.height);
     let ext = |f: &dyn Fn(&Point) -> f64| {
-        points.iter().map(f).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
+        points
+            .iter()
+            .map(f)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            })
     };
     let (xlo, xhi) = ext(&|p| p.x);
     let (ylo, yhi) = ext(&|p| p.y);
     let xt = measure_ticks(layout, "xAxis", xlo, xhi, false, 6);
     let yt = measure_ticks(layout, "yAxis", ylo, yhi, false, 5);
-    let xs = Linear { d0: xt.min, d1: xt.max, r0: 2.0, r1: 98.0 };
-    let ys = Linear { d0: yt.min, d1: yt.max, r0: bottom, r1: top };
+    let xs = Linear {
+        d0: xt.min,
+        d1: xt.max,
+        r0: 2.0,
+        r1: 98.0,
+    };
+    let ys = Linear {
+        d0: yt.min,
+        d1: yt.max,
+        r0: bottom,
+        r1: top,
+    };
     let (xtitle, ytitle) = (cube.measure_title(0), cube.measure_title(1));
-    chart.axes.push(measure_axis(Side::Left, ytitle.clone(), &yt, &ys, opts, shows(layout, "yAxis")));
-    chart.axes.push(measure_axis(Side::Bottom, xtitle.clone(), &xt, &xs, opts, shows(layout, "xAxis")));
+    chart.axes.push(measure_axis(
+        Side::Left,
+        ytitle.clone(),
+        &yt,
+        &ys,
+        opts,
+        shows(layout, "yAxis"),
+    ));
+    chart.axes.push(measure_axis(
+        Side::Bottom,
+        xtitle.clone(),
+        &xt,
+        &xs,
+        opts,
+        shows(layout, "xAxis"),
+    ));
     chart.summary = format!(
         "{}. {} points of {}: {xtitle} across, {ytitle} up{}.",
         chart.summary,
         points.len(),
         cube.dim_title(0),
-        if cube.measures.len() > 2 { format!(", {} as size", cube.measure_title(2)) } else { String::new() }
+        if cube.measures.len() > 2 {
+            format!(", {} as size", cube.measure_title(2))
+        } else {
+            String::new()
+        }
     );
     if points.len() > MAX_POINTS {
         bins(&mut chart, &points, &xs, &ys, (&xtitle, &ytitle), opts);
@@ -88,7 +127,9 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     let scheme = color::scheme(layout, false);
     let colors = palette::categorical(points.len().min(12));
     let (slo, shi) = ext(&|p| p.size.unwrap_or(0.0));
-    let titles: Vec<String> = (0..cube.measures.len()).map(|i| cube.measure_title(i)).collect();
+    let titles: Vec<String> = (0..cube.measures.len())
+        .map(|i| cube.measure_title(i))
+        .collect();
     for (i, p) in points.iter().enumerate() {
         let r = match p.size {
             Some(s) if shi > slo => 4.0 + 12.0 * ((s - slo) / (shi - slo)).max(0.0).sqrt(),
@@ -100,12 +141,24 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
             Scheme::ByValue => color::by_value(p.y, ylo, yhi),
             _ => color::category(i, colors.len(), p.cell.elem, &colors),
         };
-        let values: Vec<String> = titles.iter().zip(&p.texts).map(|(t, v)| format!("{t} {v}")).collect();
+        let values: Vec<String> = titles
+            .iter()
+            .zip(&p.texts)
+            .map(|(t, v)| format!("{t} {v}"))
+            .collect();
         chart.marks.push(Mark {
-            shape: Shape::Dot(Dot { cx: xs.map(p.x), cy: ys.map(p.y), r }),
+            shape: Shape::Dot(Dot {
+                cx: xs.map(p.x),
+                cy: ys.map(p.y),
+                r,
+            }),
             name: format!("{}: {}", p.cell.label(), values.join(", ")),
             fill,
-            target: p.cell.selectable().then_some(Target { dim: 0, elem: p.cell.elem, selected: p.cell.state == "S" }),
+            target: p.cell.selectable().then_some(Target {
+                dim: 0,
+                elem: p.cell.elem,
+                selected: p.cell.state == "S",
+            }),
         });
     }
     Ok(chart)
@@ -113,17 +166,29 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
 
 /// Counts the points into a grid of bins, each a shaded rectangle named by
 /// its count and ranges.
-fn bins(chart: &mut Chart, points: &[Point], xs: &Linear, ys: &Linear, titles: (&str, &str), opts: &Options) {
+fn bins(
+    chart: &mut Chart,
+    points: &[Point],
+    xs: &Linear,
+    ys: &Linear,
+    titles: (&str, &str),
+    opts: &Options,
+) {
     let mut counts = vec![0usize; BIN_COLS * BIN_ROWS];
     let cell = |v: f64, s: &Linear, n: usize| {
         let t = (v - s.d0) / (s.d1 - s.d0);
-        ((if t.is_finite() { t } else { 0.0 }) * n as f64).floor().clamp(0.0, n as f64 - 1.0) as usize
+        ((if t.is_finite() { t } else { 0.0 }) * n as f64)
+            .floor()
+            .clamp(0.0, n as f64 - 1.0) as usize
     };
     for p in points {
         counts[cell(p.y, ys, BIN_ROWS) * BIN_COLS + cell(p.x, xs, BIN_COLS)] += 1;
     }
     let most = counts.iter().copied().max().unwrap_or(1).max(1);
-    let (dx, dy) = ((xs.d1 - xs.d0) / BIN_COLS as f64, (ys.d1 - ys.d0) / BIN_ROWS as f64);
+    let (dx, dy) = (
+        (xs.d1 - xs.d0) / BIN_COLS as f64,
+        (ys.d1 - ys.d0) / BIN_ROWS as f64,
+    );
     let edge = |v: f64, step: f64| opts.locale.format_ticks(&[v], step).remove(0);
     for (i, count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
         let (col, row) = (i % BIN_COLS, i / BIN_COLS);
@@ -131,7 +196,13 @@ fn bins(chart: &mut Chart, points: &[Point], xs: &Linear, ys: &Linear, titles: (
         let (px0, px1) = (xs.map(x0), xs.map(x0 + dx));
         let (py0, py1) = (ys.map(y0), ys.map(y0 + dy));
         chart.marks.push(Mark {
-            shape: Shape::Bar(Bar { x: px0, y: py1.min(py0), w: px1 - px0, h: (py0 - py1).abs(), opacity: 0.25 + 0.75 * *count as f64 / most as f64 }),
+            shape: Shape::Bar(Bar {
+                x: px0,
+                y: py1.min(py0),
+                w: px1 - px0,
+                h: (py0 - py1).abs(),
+                opacity: 0.25 + 0.75 * *count as f64 / most as f64,
+            }),
             name: format!(
                 "{count} point{}: {} {} to {}, {} {} to {}",
                 if *count == 1 { "" } else { "s" },

@@ -31,8 +31,16 @@ pub fn path(arc: &Arc) -> String {
     let span = (arc.end - arc.start).clamp(0.0, TAU);
     if span >= TAU - 1e-9 {
         let half = arc.start + TAU / 2.0;
-        let a = Arc { start: arc.start, end: half, inner: arc.inner };
-        let b = Arc { start: half, end: arc.start + TAU, inner: arc.inner };
+        let a = Arc {
+            start: arc.start,
+            end: half,
+            inner: arc.inner,
+        };
+        let b = Arc {
+            start: half,
+            end: arc.start + TAU,
+            inner: arc.inner,
+        };
         return format!("{}{}", path(&a), path(&b));
     }
     let large = if span > TAU / 2.0 { 1 } else { 0 };
@@ -74,9 +82,17 @@ mod tests {
 
     #[test]
     fn quarter_and_full_turns() {
-        let q = path(&Arc { start: 0.0, end: TAU / 4.0, inner: 0.0 });
+        let q = path(&Arc {
+            start: 0.0,
+            end: TAU / 4.0,
+            inner: 0.0,
+        });
         assert_eq!(q, "M0 -1A1 1 0 0 1 1 0L0 0Z");
-        let full = path(&Arc { start: 0.0, end: TAU, inner: 0.5 });
+        let full = path(&Arc {
+            start: 0.0,
+            end: TAU,
+            inner: 0.5,
+        });
         assert_eq!(full.matches('M').count(), 2, "{full}");
     }
 }

@@ -28,7 +28,11 @@ const HALF_SWEEP: f64 = PI * 0.75;
 
 /// Writes the gauge in a plot `height` px high.
 pub fn svg(g: &Gauge, mark: &Mark, height: f64, out: &mut String) {
-    let f = if g.fraction.is_finite() { g.fraction.clamp(0.0, 1.0) } else { 0.0 };
+    let f = if g.fraction.is_finite() {
+        g.fraction.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let text = |x: &str, y: f64, size: u32, anchor: &str, body: &str| {
         format!(
             "<text x=\"{x}\" y=\"{}\" font-size=\"{size}\" text-anchor=\"{anchor}\" fill=\"#333333\" aria-hidden=\"true\">{}</text>",
@@ -37,8 +41,16 @@ pub fn svg(g: &Gauge, mark: &Mark, height: f64, out: &mut String) {
         )
     };
     if g.radial {
-        let track = Arc { start: -HALF_SWEEP, end: HALF_SWEEP, inner: 0.7 };
-        let value = Arc { start: -HALF_SWEEP, end: -HALF_SWEEP + 2.0 * HALF_SWEEP * f, inner: 0.7 };
+        let track = Arc {
+            start: -HALF_SWEEP,
+            end: HALF_SWEEP,
+            inner: 0.7,
+        };
+        let value = Arc {
+            start: -HALF_SWEEP,
+            end: -HALF_SWEEP + 2.0 * HALF_SWEEP * f,
+            inner: 0.7,
+        };
         out.push_str(&format!(
             "<svg x=\"0\" y=\"0\" width=\"100%\" height=\"{}\" viewBox=\"-1.05 -1.05 2.1 2.1\" preserveAspectRatio=\"xMidYMid meet\"><path d=\"{}\" fill=\"{TRACK}\" aria-hidden=\"true\"/><path d=\"{}\" fill=\"{}\"{}>{}</path></svg>",
             n(height - 24.0),
@@ -48,8 +60,20 @@ pub fn svg(g: &Gauge, mark: &Mark, height: f64, out: &mut String) {
             attributes(mark, None),
             title(mark)
         ));
-        out.push_str(&text("50%", (height - 24.0) / 2.0 + 10.0, 24, "middle", &g.value));
-        out.push_str(&text("50%", height - 6.0, 12, "middle", &format!("{} – {}", g.min, g.max)));
+        out.push_str(&text(
+            "50%",
+            (height - 24.0) / 2.0 + 10.0,
+            24,
+            "middle",
+            &g.value,
+        ));
+        out.push_str(&text(
+            "50%",
+            height - 6.0,
+            12,
+            "middle",
+            &format!("{} – {}", g.min, g.max),
+        ));
     } else {
         let y = height / 2.0 - 16.0;
         out.push_str(&format!(

@@ -17,7 +17,12 @@ pub fn svg(line: &Line, mark: &Mark, height: f64, out: &mut String) {
     let mut d = String::new();
     for seg in line.segments.iter().filter(|s| !s.is_empty()) {
         for (i, (x, y)) in seg.iter().enumerate() {
-            d.push_str(&format!("{}{} {}", if i == 0 { "M" } else { "L" }, n(*x), n(*y)));
+            d.push_str(&format!(
+                "{}{} {}",
+                if i == 0 { "M" } else { "L" },
+                n(*x),
+                n(*y)
+            ));
         }
     }
     if d.is_empty() {

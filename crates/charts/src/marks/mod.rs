@@ -63,7 +63,11 @@ pub fn title(mark: &Mark) -> String {
 
 /// A number for an SVG attribute: two decimals at most, no `-0`.
 pub fn n(v: f64) -> String {
-    let v = if v.is_finite() { (v * 100.0).round() / 100.0 } else { 0.0 };
+    let v = if v.is_finite() {
+        (v * 100.0).round() / 100.0
+    } else {
+        0.0
+    };
     let s = format!("{v}");
     if s == "-0" { "0".into() } else { s }
 }

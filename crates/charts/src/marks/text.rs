@@ -51,7 +51,10 @@ pub struct Kpi {
 pub fn html(k: &Kpi, mark: &Mark, out: &mut String) {
     out.push_str("<div class=\"qc-kpi\">");
     if !k.label.is_empty() {
-        out.push_str(&format!("<p class=\"qc-kpi-label\">{}</p>", escape(&k.label)));
+        out.push_str(&format!(
+            "<p class=\"qc-kpi-label\">{}</p>",
+            escape(&k.label)
+        ));
     }
     out.push_str(&format!(
         "<p class=\"qc-kpi-value\"><svg class=\"qc-kpi-bar\" width=\"6\" height=\"32\" aria-hidden=\"true\"><rect width=\"6\" height=\"32\" fill=\"{}\"/></svg>{}</p>",
@@ -62,7 +65,11 @@ pub fn html(k: &Kpi, mark: &Mark, out: &mut String) {
         out.push_str(&format!(
             "<p class=\"qc-kpi-compare\">{}{}</p>",
             escape(value),
-            if label.is_empty() { String::new() } else { format!(" <span>{}</span>", escape(label)) }
+            if label.is_empty() {
+                String::new()
+            } else {
+                format!(" <span>{}</span>", escape(label))
+            }
         ));
     }
     out.push_str("</div>");

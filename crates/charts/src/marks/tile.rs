@@ -130,7 +130,9 @@ mod tests {
         let rects = squarify(&values, (0.0, 0.0, 6.0, 4.0));
         for (v, r) in values.iter().zip(&rects) {
             assert!((r.2 * r.3 - v).abs() < 1e-9, "{v}: {r:?}");
-            assert!(r.0 >= -1e-9 && r.1 >= -1e-9 && r.0 + r.2 <= 6.0 + 1e-9 && r.1 + r.3 <= 4.0 + 1e-9);
+            assert!(
+                r.0 >= -1e-9 && r.1 >= -1e-9 && r.0 + r.2 <= 6.0 + 1e-9 && r.1 + r.3 <= 4.0 + 1e-9
+            );
         }
         // The classic example: the first two tiles are 3 × 2.
         assert!((rects[0].2 - 3.0).abs() < 1e-9 && (rects[0].3 - 2.0).abs() < 1e-9);

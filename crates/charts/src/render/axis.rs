@@ -28,7 +28,11 @@ pub fn side(axis: &Axis, height: f64) -> String {
         n(w),
         n(height)
     );
-    let (x, anchor) = if right { (6.0, "start") } else { (w - 6.0, "end") };
+    let (x, anchor) = if right {
+        (6.0, "start")
+    } else {
+        (w - 6.0, "end")
+    };
     for t in &axis.ticks {
         out.push_str(&format!(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",

@@ -21,14 +21,24 @@ pub fn html(chart: &Chart) -> String {
     if !chart.title.is_empty() || !chart.subtitle.is_empty() {
         out.push_str("<figcaption class=\"qc-head\">");
         if !chart.title.is_empty() {
-            out.push_str(&format!("<span class=\"qc-title\">{}</span>", escape(&chart.title)));
+            out.push_str(&format!(
+                "<span class=\"qc-title\">{}</span>",
+                escape(&chart.title)
+            ));
         }
         if !chart.subtitle.is_empty() {
-            out.push_str(&format!("<span class=\"qc-subtitle\">{}</span>", escape(&chart.subtitle)));
+            out.push_str(&format!(
+                "<span class=\"qc-subtitle\">{}</span>",
+                escape(&chart.subtitle)
+            ));
         }
         out.push_str("</figcaption>");
     }
-    let kpis: Vec<_> = chart.marks.iter().filter(|m| matches!(m.shape, Shape::Kpi(_))).collect();
+    let kpis: Vec<_> = chart
+        .marks
+        .iter()
+        .filter(|m| matches!(m.shape, Shape::Kpi(_)))
+        .collect();
     if kpis.is_empty() {
         body(chart, &mut out);
     } else {
@@ -43,9 +53,16 @@ pub fn html(chart: &Chart) -> String {
         out.push_str(&format!("<p class=\"qc-note\">{}</p>", escape(note)));
     }
     if !chart.footnote.is_empty() {
-        out.push_str(&format!("<p class=\"qc-footnote\">{}</p>", escape(&chart.footnote)));
+        out.push_str(&format!(
+            "<p class=\"qc-footnote\">{}</p>",
+            escape(&chart.footnote)
+        ));
     }
-    let caption = if chart.title.is_empty() { "Data" } else { &chart.title };
+    let caption = if chart.title.is_empty() {
+        "Data"
+    } else {
+        &chart.title
+    };
     table::table(&chart.table, caption, &mut out);
     out.push_str("</figure>");
     out
@@ -84,7 +101,11 @@ fn body(chart: &Chart, out: &mut String) {
             was
         })
     };
-    let arcs: Vec<_> = chart.marks.iter().filter(|m| matches!(m.shape, Shape::Arc(_))).collect();
+    let arcs: Vec<_> = chart
+        .marks
+        .iter()
+        .filter(|m| matches!(m.shape, Shape::Arc(_)))
+        .collect();
     if !arcs.is_empty() {
         out.push_str(&format!(
             "<svg x=\"0\" y=\"0\" width=\"100%\" height=\"{}\" viewBox=\"-1.02 -1.02 2.04 2.04\" preserveAspectRatio=\"xMidYMid meet\">",
