@@ -360,9 +360,37 @@ fn gauges_place_the_value_in_the_range() {
         };
         assert_eq!((g.radial, g.fraction), (radial, 0.75));
         assert_eq!(c.marks[0].name, "Orders: 150 (range 0 to 200)");
+        assert_eq!(c.marks[0].fill, "#26a0a7", "color.auto: the primary colour");
         check_html(&html(&fixture(name)));
     }
     assert!(html(&fixture("gauge_bar")).contains("width=\"67.5%\""));
+}
+
+#[test]
+fn the_objects_own_colour_settings_apply() {
+    let mut bar = fixture("barchart_vertical");
+    bar["color"] = json!({"auto": false, "mode": "primary", "paletteColor": {"index": 4}});
+    let c = build(&bar, &Options::default()).unwrap();
+    assert!(
+        c.marks.iter().all(|m| m.fill == "#ec983d"),
+        "UI palette entry 4"
+    );
+    bar["color"] = json!({"auto": false, "mode": "byDimension"});
+    let c = build(&bar, &Options::default()).unwrap();
+    let fills: Vec<&str> = c.marks.iter().map(|m| m.fill.as_str()).collect();
+    assert_eq!(fills[0], "#26a0a7");
+    assert_eq!(
+        &fills[4..],
+        ["#d2d2d2", "#a5a5a5"],
+        "null and Others in the theme's colours"
+    );
+    assert!(fills[1] != fills[0] && fills[2] != fills[1]);
+    let mut gauge = fixture("gauge_bar");
+    gauge["color"] = json!({"auto": false, "paletteColor": {"index": -1, "color": "#123456"}});
+    assert_eq!(
+        build(&gauge, &Options::default()).unwrap().marks[0].fill,
+        "#123456"
+    );
 }
 
 #[test]

@@ -8,8 +8,11 @@ use crate::layout::{flag_at, number_at, text_at};
 use crate::scale::{Band, Linear, Ticks, nice_ticks};
 use serde_json::Value;
 
-/// Nominal plot width used to decide how many labels fit, px.
+/// Nominal plot width for layouts that need an aspect ratio (treemaps), px.
 pub const NOMINAL_WIDTH: f64 = 560.0;
+/// Plot width assumed when deciding how many dimension labels fit and how
+/// long they may be: a phone's, so labels do not overlap on narrow screens.
+const LABEL_WIDTH: f64 = 300.0;
 /// Average width of a 12 px character, px.
 const CHAR: f64 = 7.0;
 
@@ -103,11 +106,11 @@ pub fn band_axis(
 ) -> Axis {
     let n = labels.len().max(1);
     let (every, chars) = if side == Side::Bottom {
-        let slot = NOMINAL_WIDTH / n as f64;
-        let every = (48.0 / slot).ceil().max(1.0) as usize;
+        let slot = LABEL_WIDTH / n as f64;
+        let every = (36.0 / slot).ceil().max(1.0) as usize;
         (
             every,
-            ((slot * every as f64) / CHAR).floor().clamp(3.0, 24.0) as usize,
+            ((slot * every as f64) / CHAR).floor().clamp(8.0, 24.0) as usize,
         )
     } else {
         ((16.0 / band.step().max(0.1)).ceil().max(1.0) as usize, 17)

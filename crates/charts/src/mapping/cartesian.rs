@@ -240,7 +240,7 @@ fn draw(
     let mut scales = [None, None];
     for a in &axes_used {
         let (lo, hi, has_bar) = extent(series, cats, *a, stacked);
-        let count = if horizontal { 6 } else { 5 };
+        let count = if horizontal { 4 } else { 5 };
         let ticks = measure_ticks(layout, "measureAxis", lo, hi, has_bar || start_zero, count);
         let scale = if horizontal {
             Linear {

@@ -1,11 +1,12 @@
 //! Gauges: one measure against the range `measureAxis.min`–`measureAxis.max`
-//! (Qlik's defaults 0 and 100), drawn radial or as a bar (`gaugetype`).
+//! (Qlik's defaults 0 and 100), drawn radial or as a bar (`gaugetype`), in
+//! the primary colour or, when `color.auto` is off, `color.paletteColor`.
 
 use super::{NO_DATA, base, cube, data_table};
 use crate::Options;
 use crate::chart::{Chart, Mark};
 use crate::error::ChartError;
-use crate::layout::{number_at, text_at};
+use crate::layout::{flag_at, number_at, text_at};
 use crate::marks::Shape;
 use crate::marks::gauge::Gauge;
 use crate::palette;
@@ -44,6 +45,7 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     chart.summary = format!("{}. {name}.", chart.summary);
     let fill = layout
         .pointer("/color/paletteColor")
+        .filter(|_| flag_at(layout, "/color/auto") == Some(false))
         .and_then(palette::ui_color)
         .unwrap_or_else(|| palette::PRIMARY.into());
     chart.marks.push(Mark {

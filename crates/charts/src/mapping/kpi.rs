@@ -1,12 +1,18 @@
 //! KPIs: the first measure's `qText`, large, with its title
 //! (`showMeasureTitle`), and the second measure, when there is one, as the
-//! comparison under it (its `qText` and title). No dimension.
+//! comparison under it (its `qText` and title). No dimension. Its accent is
+//! the primary colour, or `conditionalColoring.paletteSingleColor` when that
+//! names a colour of its own (an index points into the app theme's palette,
+//! which this crate does not know). Its accent is
+//! the primary colour, or `conditionalColoring.paletteSingleColor` when that
+//! names a colour of its own (an index points into the app theme's palette,
+//! which this crate does not know).
 
 use super::{NO_DATA, base, cube, data_table};
 use crate::Options;
 use crate::chart::{Chart, Mark};
 use crate::error::ChartError;
-use crate::layout::{flag_at, text_at};
+use crate::layout::flag_at;
 use crate::marks::Shape;
 use crate::marks::text::Kpi;
 use crate::palette;
@@ -34,11 +40,8 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     };
     let comparison = row.get(1).map(|c| (cube.measure_title(1), c.text.clone()));
     let fill = layout
-        .pointer("/color/paletteColor")
-        .filter(|_| {
-            text_at(layout, "/color/mode").is_some()
-                || flag_at(layout, "/color/auto") == Some(false)
-        })
+        .pointer("/conditionalColoring/paletteSingleColor")
+        .filter(|c| c.get("index").and_then(Value::as_i64).unwrap_or(-1) < 0)
         .and_then(palette::ui_color)
         .unwrap_or_else(|| palette::PRIMARY.into());
     chart.summary = format!(
