@@ -8,6 +8,7 @@
 
 use super::axes::{band_axis, measure_axis, measure_ticks, shows};
 use super::color::{self, Scheme};
+use super::series::{Category, Draw, Series, extent, read};
 use super::{NO_DATA, base, cube, data_table};
 use crate::Options;
 use crate::chart::{Chart, LegendItem, Mark, Side, Target, plot_area};
@@ -30,26 +31,6 @@ pub enum Kind {
     Combo,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Draw {
-    Bar,
-    Line,
-    Marker,
-}
-
-struct Series {
-    name: String,
-    color: String,
-    draw: Draw,
-    axis: usize,
-}
-
-/// One dimension value and its series' values (number and `qText`).
-struct Category {
-    cell: Cell,
-    values: Vec<Option<(f64, String)>>,
-}
-
 fn name(kind: Kind) -> &'static str {
     match kind {
         Kind::Bar => "barchart",
@@ -65,88 +46,7 @@ pub fn build(layout: &Value, opts: &Options, kind: Kind) -> Result<Chart, ChartE
     let mut chart = base(layout, k, opts);
     let rows = cube.table_rows();
     chart.table = data_table(&cube, &rows);
-    let two_dims = cube.dims.len() == 2;
-    let mut series: Vec<Series> = Vec::new();
-    let mut cats: Vec<Category> = Vec::new();
-    let draw_of = |m: usize| -> (Draw, usize) {
-        let info = cube.measures.get(m);
-        let ty = info
-            .and_then(|i| i.pointer("/series/type"))
-            .and_then(Value::as_str);
-        let axis = info
-            .and_then(|i| i.pointer("/series/axis"))
-            .and_then(Value::as_u64)
-            .unwrap_or(0);
-        match kind {
-            Kind::Bar => (Draw::Bar, 0),
-            Kind::Line => (Draw::Line, 0),
-            Kind::Combo => (
-                match ty {
-                    Some("line") => Draw::Line,
-                    Some("marker") => Draw::Marker,
-                    Some("bar") => Draw::Bar,
-                    _ if m == 0 => Draw::Bar,
-                    _ => Draw::Line,
-                },
-                (axis == 1) as usize,
-            ),
-        }
-    };
-    if two_dims {
-        let mut keys: Vec<(i64, String)> = Vec::new();
-        for row in rows.iter().filter(|r| r.len() >= 3) {
-            let skey = (row[1].elem, row[1].label());
-            let s = keys.iter().position(|k| *k == skey).unwrap_or_else(|| {
-                keys.push(skey.clone());
-                let (draw, axis) = draw_of(0);
-                series.push(Series {
-                    name: row[1].label(),
-                    color: String::new(),
-                    draw,
-                    axis,
-                });
-                keys.len() - 1
-            });
-            let c = cats
-                .iter()
-                .position(|c| c.cell.elem == row[0].elem && c.cell.label() == row[0].label())
-                .unwrap_or_else(|| {
-                    cats.push(Category {
-                        cell: row[0].clone(),
-                        values: Vec::new(),
-                    });
-                    cats.len() - 1
-                });
-            let values = &mut cats[c].values;
-            values.resize(values.len().max(s + 1), None);
-            values[s] = row[2].value().map(|v| (v, row[2].text.clone()));
-        }
-    } else {
-        for m in 0..cube.measures.len() {
-            let (draw, axis) = draw_of(m);
-            series.push(Series {
-                name: cube.measure_title(m),
-                color: String::new(),
-                draw,
-                axis,
-            });
-        }
-        for row in rows.iter().filter(|r| !r.is_empty()) {
-            let values = (0..series.len())
-                .map(|m| {
-                    row.get(1 + m)
-                        .and_then(|c| c.value().map(|v| (v, c.text.clone())))
-                })
-                .collect();
-            cats.push(Category {
-                cell: row[0].clone(),
-                values,
-            });
-        }
-    }
-    for c in &mut cats {
-        c.values.resize(series.len(), None);
-    }
+    let (mut series, cats) = read(&cube, &rows, kind);
     if cats.is_empty() {
         chart.notes.push(NO_DATA.into());
         return Ok(chart);
@@ -181,39 +81,6 @@ pub fn build(layout: &Value, opts: &Options, kind: Kind) -> Result<Chart, ChartE
     );
     chart.summary = summary(&chart.summary, &cube, &series, &cats);
     Ok(chart)
-}
-
-/// Sums per category and axis for stacks, or the extremes of the values.
-fn extent(series: &[Series], cats: &[Category], axis: usize, stacked: bool) -> (f64, f64, bool) {
-    let (mut lo, mut hi, mut any, mut has_bar) = (f64::INFINITY, f64::NEG_INFINITY, false, false);
-    for c in cats {
-        let (mut pos, mut neg) = (0.0, 0.0);
-        for (s, v) in series.iter().zip(&c.values) {
-            if s.axis != axis {
-                continue;
-            }
-            has_bar |= s.draw == Draw::Bar;
-            if let Some((v, _)) = v {
-                any = true;
-                if stacked && s.draw == Draw::Bar {
-                    if *v >= 0.0 {
-                        pos += v
-                    } else {
-                        neg += v
-                    }
-                    lo = lo.min(neg);
-                    hi = hi.max(pos);
-                } else {
-                    lo = lo.min(*v);
-                    hi = hi.max(*v);
-                }
-            }
-        }
-    }
-    if !any {
-        return (0.0, 0.0, has_bar);
-    }
-    (lo, hi, has_bar)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -10,6 +10,7 @@ mod gauge;
 mod kpi;
 mod pie;
 mod scatter;
+mod series;
 mod treemap;
 
 use crate::Options;
