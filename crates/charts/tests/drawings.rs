@@ -241,7 +241,7 @@ fn ten_thousand_points_become_bins_and_a_small_page() {
     layout["qHyperCube"]["qSize"] = json!({"qcx": 3, "qcy": 10_000});
     layout["qHyperCube"]["qDataPages"][0]["qMatrix"] = Value::Array(matrix);
     let c = build(&layout, &Options::default()).unwrap();
-    assert!(c.marks.len() <= 640, "{} marks", c.marks.len());
+    assert!(c.marks.len() <= 384, "{} marks", c.marks.len());
     assert!(
         c.marks
             .iter()
@@ -255,7 +255,7 @@ fn ten_thousand_points_become_bins_and_a_small_page() {
     assert_eq!(c.table.rows.len(), 1000);
     let h = html(&layout);
     check_html(&h);
-    assert!(h.len() < 400_000, "{} bytes", h.len());
+    assert!(h.len() < 200_000, "{} bytes", h.len());
     assert!(h.contains("the first 1000 of 10000 rows"));
 }
 

@@ -20,8 +20,8 @@ use serde_json::Value;
 
 /// Most points drawn one by one (Qlik's limit before it bins).
 pub const MAX_POINTS: usize = 1000;
-const BIN_COLS: usize = 40;
-const BIN_ROWS: usize = 16;
+const BIN_COLS: usize = 32;
+const BIN_ROWS: usize = 12;
 
 struct Point<'a> {
     cell: &'a Cell,
