@@ -31,11 +31,20 @@ pub fn nice_ticks(min: f64, max: f64, count: usize) -> Ticks {
             hi = 0.0;
         }
     }
-    let intervals = count.max(2) - 1;
-    let step = nice_step((hi - lo) / intervals as f64);
-    let first = (lo / step + 1e-9).floor();
-    let last = (hi / step - 1e-9).ceil();
-    let n = (last - first).max(1.0) as usize;
+    let intervals = count.clamp(2, 50) - 1;
+    // Divided first, so that extreme domains do not overflow.
+    let mut step = nice_step(hi / intervals as f64 - lo / intervals as f64);
+    let (first, n) = loop {
+        let first = (lo / step + 1e-9).floor();
+        let n = ((hi / step - 1e-9).ceil() - first).max(1.0);
+        if n <= 2.0 * intervals as f64 + 2.0 {
+            break (first, n as usize);
+        }
+        step *= 10.0;
+        if !step.is_finite() {
+            return nice_ticks(0.0, 1.0, count);
+        }
+    };
     let values: Vec<f64> = (0..=n).map(|i| clean((first + i as f64) * step)).collect();
     Ticks {
         min: values[0],
@@ -184,6 +193,22 @@ mod tests {
             for w in t.values.windows(2) {
                 assert!(((w[1] - w[0]) - t.step).abs() <= t.step * 1e-6, "{t:?}");
             }
+        }
+    }
+
+    #[test]
+    fn extreme_domains_stay_finite_and_few() {
+        for (a, b) in [
+            (-1e308, 1e308),
+            (f64::MIN, f64::MAX),
+            (1e-300, 2e-300),
+            (0.0, 1e300),
+        ] {
+            let t = nice_ticks(a, b, 5);
+            assert!(
+                t.values.len() <= 10 && t.values.iter().all(|v| v.is_finite()),
+                "{a} {b}: {t:?}"
+            );
         }
     }
 

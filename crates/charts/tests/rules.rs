@@ -154,3 +154,27 @@ fn all_negative_values_get_an_axis_below_zero() {
     assert_eq!(axis.ticks.last().unwrap().label, "0");
     assert!(axis.ticks[0].label.starts_with('-'));
 }
+
+#[test]
+fn extreme_numbers_draw_without_panic_or_non_numbers() {
+    for name in [
+        "barchart_vertical",
+        "piechart_donut",
+        "scatterplot",
+        "linechart_two_measures",
+        "gauge_bar",
+    ] {
+        let mut layout = fixture(name);
+        let matrix = layout["qHyperCube"]["qDataPages"][0]["qMatrix"]
+            .as_array_mut()
+            .unwrap();
+        for (i, row) in matrix.iter_mut().enumerate() {
+            for cell in row.as_array_mut().unwrap().iter_mut().skip(1) {
+                cell["qNum"] = json!(if i % 2 == 0 { 1e308 } else { -1e308 });
+            }
+        }
+        let h = html(&layout);
+        assert!(!h.contains("NaN") && !h.contains("inf"), "{name}");
+        check_html(&h);
+    }
+}

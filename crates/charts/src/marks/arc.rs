@@ -22,7 +22,11 @@ fn point(angle: f64, r: f64) -> (f64, f64) {
 }
 
 fn f(v: f64) -> String {
-    let v = (v * 10000.0).round() / 10000.0;
+    let v = if v.is_finite() {
+        (v * 10000.0).round() / 10000.0
+    } else {
+        0.0
+    };
     if v == 0.0 { "0".into() } else { format!("{v}") }
 }
 
