@@ -218,7 +218,11 @@ fn scatter_plot_sizes_bubbles_and_skips_missing_values() {
         "Cleo's 25 is bigger than Dev's 1"
     );
     assert_eq!(dots[0].0.name, "Anna: Orders 120, Rating 4.5, Sales 10");
-    assert!(c.notes.iter().any(|n| n.starts_with("1 values without")));
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n == "1 value without both an x and a y value is not shown.")
+    );
     assert!(c.axes.iter().any(|a| a.side == Side::Bottom && a.grid));
     check_html(&html(&fixture("scatterplot")));
 }
@@ -282,7 +286,7 @@ fn treemap_from_stacked_pages_nests_countries_in_regions() {
     assert!(
         c.notes
             .iter()
-            .any(|n| n.contains("1 values at or below zero"))
+            .any(|n| n.contains("1 value at or below zero, or null, is not shown"))
     );
     for (_, t) in &tiles {
         assert!(

@@ -122,5 +122,10 @@ fn data_table(cube: &Cube, rows: &[Vec<crate::layout::Cell>]) -> DataTable {
     )
 }
 
+/// "1 value", "3 values".
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The notice for a chart without data.
 const NO_DATA: &str = "No data to show.";

@@ -53,7 +53,9 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     let skipped = rows.len() - points.len();
     if skipped > 0 {
         chart.notes.push(format!(
-            "{skipped} values without both an x and a y value are not shown."
+            "{} without both an x and a y value {} not shown.",
+            super::count(skipped, "value"),
+            if skipped == 1 { "is" } else { "are" }
         ));
     }
     if cube.size > rows.len() {
@@ -78,6 +80,12 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     };
     let (xlo, xhi) = ext(&|p| p.x);
     let (ylo, yhi) = ext(&|p| p.y);
+    // A margin of 5% keeps the outermost bubbles inside the plot.
+    let pad = |lo: f64, hi: f64| {
+        let m = (hi - lo) * 0.05;
+        (lo - m, hi + m)
+    };
+    let ((xlo, xhi), (ylo, yhi)) = (pad(xlo, xhi), pad(ylo, yhi));
     let xt = measure_ticks(layout, "xAxis", xlo, xhi, false, 6);
     let yt = measure_ticks(layout, "yAxis", ylo, yhi, false, 5);
     let xs = Linear {

@@ -58,7 +58,9 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     }
     if hidden > 0 {
         chart.notes.push(format!(
-            "{hidden} values at or below zero, or null, are not shown as tiles."
+            "{} at or below zero, or null, {} not shown as tiles.",
+            super::count(hidden, "value"),
+            if hidden == 1 { "is" } else { "are" }
         ));
     }
     if groups.is_empty() {
