@@ -76,14 +76,25 @@ pub fn build(layout: &Value, opts: &Options, kind: Kind) -> Result<Chart, ChartE
     }
     let horizontal = kind == Kind::Bar && text_at(layout, "/orientation") == Some("horizontal");
     let stacked = kind != Kind::Line && text_at(layout, "/barGrouping/grouping") == Some("stacked");
-    draw(
-        layout, opts, &mut chart, &cube, &series, &cats, horizontal, stacked, &scheme, &palette,
-    );
+    let look = Look {
+        horizontal,
+        stacked,
+        scheme: &scheme,
+        palette: &palette,
+    };
+    draw(layout, opts, &mut chart, &cube, &series, &cats, &look);
     chart.summary = summary(&chart.summary, &cube, &series, &cats);
     Ok(chart)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How the marks are laid out and coloured.
+struct Look<'a> {
+    horizontal: bool,
+    stacked: bool,
+    scheme: &'a Scheme,
+    palette: &'a [String],
+}
+
 fn draw(
     layout: &Value,
     opts: &Options,
@@ -91,11 +102,14 @@ fn draw(
     cube: &crate::layout::Cube,
     series: &[Series],
     cats: &[Category],
-    horizontal: bool,
-    stacked: bool,
-    scheme: &Scheme,
-    palette: &[String],
+    look: &Look,
 ) {
+    let Look {
+        horizontal,
+        stacked,
+        scheme,
+        palette,
+    } = *look;
     let (top, bottom) = plot_area(chart.height);
     let start_zero = text_at(layout, "/measureAxis/startAt") != Some("lowest");
     let labels = flag_at(layout, "/dataPoint/showLabels").unwrap_or(false)
