@@ -5,7 +5,7 @@ CARGO := cargo
 LEPTOS := cargo leptos
 # wasm-opt for release builds comes from npm (tools/), not Debian.
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(PATH)
-NATIVE_PACKAGES := -p app -p qlik-mashup -p qlik -p qlik-sim -p directory -p store -p hub -p auth -p qix-gen -p loadtest -p slapd-fixture
+NATIVE_PACKAGES := -p app -p qlik-mashup -p qlik -p qlik-sim -p directory -p store -p hub -p auth -p charts -p qix-gen -p loadtest -p slapd-fixture
 
 .PHONY: setup serve release test fmt clippy unit enigma end2end bench
 
