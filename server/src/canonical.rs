@@ -28,9 +28,11 @@ pub async fn redirect(request: Request, next: Next) -> Response {
 }
 
 /// The path without empty segments, when it has any. Always a single
-/// leading `/` (never `//host`, which a browser would read as another site).
+/// leading `/` (never `//host`, which a browser would read as another site);
+/// a path with a backslash is not redirected at all (browsers read `/\host`
+/// as `//host` too): it gets the 404 page.
 fn canonical(path: &str) -> Option<String> {
-    if path == "/" || !path.contains("//") && !path.ends_with('/') {
+    if path == "/" || path.contains('\\') || !path.contains("//") && !path.ends_with('/') {
         return None;
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -55,5 +57,7 @@ mod tests {
         );
         assert_eq!(canonical("/a//b///").as_deref(), Some("/a/b"));
         assert_eq!(canonical("//").as_deref(), Some("/"));
+        assert_eq!(canonical("/\\evil.example/"), None);
+        assert_eq!(canonical("//\\evil.example"), None);
     }
 }
