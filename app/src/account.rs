@@ -43,8 +43,16 @@ pub async fn login(
         Ok(attempt) => attempt,
         Err(throttled) => {
             tracing::info!(target: "audit", user = ?username, %address, outcome = "throttled", "login");
+            let retry_after_seconds = throttled.retry_after.as_secs().max(1);
+            // A plain form post (no JavaScript) comes back to the form, which
+            // says how long to wait; the page's own call gets the 429.
+            if is_plain_form_post() {
+                let url = login_url(Some(LoginError::Throttled), next.as_deref());
+                leptos_axum::redirect(&format!("{url}&retry_after={retry_after_seconds}"));
+                return Ok(());
+            }
             return Err(AppError::Throttled {
-                retry_after_seconds: throttled.retry_after.as_secs(),
+                retry_after_seconds,
             }
             .answered());
         }
@@ -188,6 +196,8 @@ pub enum LoginError {
     Qlik,
     /// The username is longer than [`MAX_USERNAME_BYTES`].
     TooLong,
+    /// Too many failed attempts (the wait is the `retry_after` parameter).
+    Throttled,
 }
 
 impl LoginError {
@@ -198,6 +208,7 @@ impl LoginError {
             LoginError::Unavailable => "unavailable",
             LoginError::Qlik => "qlik",
             LoginError::TooLong => "too_long",
+            LoginError::Throttled => "throttled",
         }
     }
 
@@ -208,6 +219,7 @@ impl LoginError {
             "unavailable" => Some(LoginError::Unavailable),
             "qlik" => Some(LoginError::Qlik),
             "too_long" => Some(LoginError::TooLong),
+            "throttled" => Some(LoginError::Throttled),
             _ => None,
         }
     }
@@ -219,8 +231,34 @@ impl LoginError {
             LoginError::Unavailable => "The directory is unreachable. Please try again later.",
             LoginError::Qlik => "Qlik Sense cannot be reached right now. Please try again later.",
             LoginError::TooLong => "That username is too long (at most 256 characters).",
+            LoginError::Throttled => "Too many failed attempts. Please try again later.",
         }
     }
+
+    /// What the user is told, with the wait of a throttled login when the
+    /// URL carries it (`retry_after`, in seconds).
+    pub fn describe(self, retry_after_seconds: Option<u64>) -> String {
+        match (self, retry_after_seconds) {
+            (LoginError::Throttled, Some(retry_after_seconds)) => AppError::Throttled {
+                retry_after_seconds,
+            }
+            .to_string(),
+            _ => self.message().to_owned(),
+        }
+    }
+}
+
+/// The request is a browser's plain form submission (it accepts HTML), not
+/// the page's own call — the test `leptos_axum::redirect` makes too.
+#[cfg(feature = "ssr")]
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
 }
 
 /// `/login`, with the error and the page to return to.

@@ -29,7 +29,7 @@ pub enum AppError {
     #[error("The server cannot reach its session store. Please try again later.")]
     StoreUnavailable,
     /// Too many failed logins: the next attempt is accepted after this wait.
-    #[error("Too many failed attempts. Please wait {retry_after_seconds} seconds and try again.")]
+    #[error("Too many failed attempts — try again in {retry_after_seconds} seconds.")]
     Throttled {
         /// The wait (also in `Retry-After`).
         retry_after_seconds: u64,

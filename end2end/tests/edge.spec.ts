@@ -22,9 +22,15 @@ test('a cross-site POST is refused', async ({ request }) => {
   expect(response.status()).toBe(403);
 });
 
+test('a POST with neither Origin nor Sec-Fetch-Site is refused, saying so', async ({ request }) => {
+  const response = await request.post('/api/logout', { data: '' });
+  expect(response.status()).toBe(403);
+  expect(await response.text()).toContain('neither an Origin nor a Sec-Fetch-Site header');
+});
+
 test('an oversized body is refused', async ({ request }) => {
   const response = await request.post('/api/anything', {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
     data: 'x='.padEnd(200 * 1024, 'a'),
   });
   expect(response.status()).toBe(413);

@@ -63,7 +63,7 @@ test('repeated failures for one account are throttled with 429 and Retry-After',
   const attempt = () =>
     request.post('/api/login', {
       form: { username: 'throttle-target', password: 'wrong' },
-      headers: { Accept: 'application/json' },
+      headers: { Accept: 'application/json', 'Sec-Fetch-Site': 'same-origin' },
     });
   const statuses: number[] = [];
   for (let i = 0; i < 5; i++) statuses.push((await attempt()).status());

@@ -75,13 +75,20 @@ pub async fn stream(ctx: AppContext, cookies: Cookies, query: EventsQuery) -> Re
             .then(|| Ok(Event::default().data(REPLACED)))
     })
     .filter_map(std::future::ready);
-    Sse::new(
+    let mut response = Sse::new(
         change_events(changes)
             .take_until(Box::pin(end))
             .chain(last_word),
     )
     .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-    .into_response()
+    .into_response();
+    // nginx (and proxies that honour it) pass each event on at once, even
+    // without the README's events block turning buffering off.
+    response.headers_mut().insert(
+        "x-accel-buffering",
+        axum::http::HeaderValue::from_static("no"),
+    );
+    response
 }
 
 /// Resolves when the browser session behind `token` has timed out (idle or

@@ -3,6 +3,7 @@
 //! parses arguments, loads the configuration and runs until a signal; tests
 //! start the whole app in-process with [`start`].
 
+mod canonical;
 mod client_address;
 pub mod config;
 mod edge;

@@ -1,8 +1,8 @@
 //! The axum routers: the public one (Leptos pages and server functions,
 //! static files, downloads, the theme, health and readiness, metrics unless
 //! served apart) behind the web edge (request log, compression, security
-//! headers, same-origin rule, body limit, client address, login guard,
-//! cookies); and the metrics-only one.
+//! headers, canonical paths, same-origin rule, body limit, client address,
+//! login guard, cookies); and the metrics-only one.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,14 +20,13 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_cookies::CookieManagerLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeFile;
 use tower_http::trace::TraceLayer;
 
 use crate::edge::{self, CspNonce, EdgeSettings};
 use crate::page_cache::{self, PageCache};
 use crate::ready::{self, Readiness};
-use crate::{client_address, events, export, guard, metrics};
+use crate::{canonical, client_address, events, export, guard, metrics};
 
 /// What the public router is built from, besides the app's own context.
 pub struct PublicRoutes {
@@ -55,6 +54,9 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
             provide_nonce();
         }
     };
+    // Unknown paths (and files not found) render the 404 page with the same
+    // context as every page: the theme, and the response's own CSP nonce.
+    let fallback = leptos_axum::file_and_error_handler_with_context(context.clone(), shell);
     let PublicRoutes {
         edge: edge_settings,
         trusted_proxies,
@@ -95,7 +97,7 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(fallback)
         .with_state(leptos)
         // Inside the guard: a kept page is only ever served to a live session.
         .layer(middleware::from_fn_with_state(
@@ -107,10 +109,11 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
         .layer(middleware::from_fn(move |request, next| {
             client_address::layer(trusted_proxies.clone(), request, next)
         }))
+        .layer(middleware::from_fn(edge::body_limit))
         .layer(middleware::from_fn(move |request, next| {
             edge::same_origin(same_origin_settings.clone(), request, next)
         }))
-        .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES))
+        .layer(middleware::from_fn(canonical::redirect))
         .layer(middleware::from_fn(move |request, next| {
             edge::security_headers(edge_settings.clone(), request, next)
         }))

@@ -1,4 +1,5 @@
-//! https served by the server itself (`[tls]`): rustls over the TCP listener.
+//! https served by the server itself (`[tls]`): rustls over the TCP listener,
+//! offering HTTP/2 and HTTP/1.1 (ALPN).
 //! Handshakes run in their own tasks, so a slow client holds up nobody.
 
 use std::io;
@@ -44,7 +45,10 @@ pub fn acceptor(config: &TlsConfig) -> Result<TlsAcceptor, ServerError> {
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .map_err(|e| invalid(&config.key, &format!("does not fit the certificate: {e}")))?;
-    server.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // HTTP/2 first: a browser then multiplexes every tab's event stream and
+    // page loads over one connection, instead of stalling once its ~6
+    // HTTP/1.1 connections per host are each held by a stream.
+    server.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(TlsAcceptor::from(Arc::new(server)))
 }
 

@@ -17,6 +17,7 @@ use crate::dashboard::components::state::Dash;
 use crate::dashboard::components::table::Table;
 use crate::dashboard::view_model::DashboardView;
 use crate::error::AppError;
+use crate::pages::not_found::PageNotFound;
 use crate::theme::Brand;
 
 /// A dashboard page (`/` or `/{page}`): top bar, then the dashboard once its
@@ -54,6 +55,9 @@ pub fn DashboardPage() -> impl IntoView {
                     }.into_any(),
                     Err(error) => {
                         set_status(&error);
+                        if let AppError::NotFound(detail) = error {
+                            return view! { <PageNotFound detail/> }.into_any();
+                        }
                         view! {
                         <main class="page">
                             <div class="notice notice-error" role="alert">

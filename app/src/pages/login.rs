@@ -17,7 +17,7 @@ pub fn LoginPage() -> impl IntoView {
     let refusal = query.with_untracked(|q| {
         q.get("error")
             .and_then(|code| LoginError::from_code(&code))
-            .map(|e| e.message().to_owned())
+            .map(|e| e.describe(q.get("retry_after").and_then(|s| s.parse().ok())))
     });
     view! {
         <main class="page login">

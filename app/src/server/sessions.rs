@@ -60,9 +60,13 @@ pub fn set_cookie(ctx: &AppContext, cookies: &Cookies, token: &SessionToken) {
     cookies.add(cookie);
 }
 
-/// Clears the session cookie.
+/// Clears the session cookie with a cookie of the same attributes (a
+/// browser ignores a `__Host-` cookie without `Secure`, deletion included).
 pub fn clear_cookie(ctx: &AppContext, cookies: &Cookies) {
     let mut cookie = Cookie::from(ctx.sessions.cookie_name.clone());
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_secure(ctx.sessions.secure);
     cookie.set_path("/");
     cookies.remove(cookie);
 }

@@ -286,3 +286,9 @@ pub fn location(response: &Response) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// A login attempt was throttled: 429 to the page's own call, or, for a
+/// plain form post, a redirect back to the login form that says so.
+pub fn throttled(response: &Response) -> bool {
+    response.status() == 429 || location(response).contains("error=throttled")
+}
