@@ -71,6 +71,7 @@ async fn open(sim: &RunningSim, app: &str) -> (Ws, i64) {
 
 /// A table of Region with these measures (`[expression, qNumFormat]`).
 fn table(measures: &[(&str, Value)]) -> Value {
+    let width = measures.len() + 1;
     let measures: Vec<Value> = measures
         .iter()
         .map(|(expr, format)| json!({"qDef": {"qDef": expr, "qNumFormat": format}}))
@@ -79,7 +80,7 @@ fn table(measures: &[(&str, Value)]) -> Value {
         "qDimensions": [{"qDef": {"qFieldDefs": ["Region"]}}],
         "qMeasures": measures,
         "qInterColumnSortOrder": [0],
-        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 4, "qHeight": 10}]}})
+        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": width, "qHeight": 10}]}})
 }
 
 /// `(region, texts of the measures)` of every row of the first page.
