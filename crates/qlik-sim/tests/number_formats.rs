@@ -251,13 +251,14 @@ async fn a_malformed_locale_line_stops_the_start_naming_file_and_line() {
         "broken",
         "SET ThousandSep=',';\nSET DecimalSep='.;\n",
     );
-    let error = qlik_sim::Simulator::start(SimConfig {
+    let started = qlik_sim::Simulator::start(SimConfig {
         apps_dir: Some(dir.path().to_owned()),
         ..SimConfig::default()
     })
-    .await
-    .err()
-    .expect("a malformed script stops the start");
+    .await;
+    let Err(error) = started else {
+        panic!("a malformed script stops the start");
+    };
     let message = error.to_string();
     assert!(message.contains("script.qvs"), "{message}");
     assert!(message.contains("line 2: SET DecimalSep"), "{message}");

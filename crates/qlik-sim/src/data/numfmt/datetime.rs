@@ -204,7 +204,7 @@ mod tests {
         assert_eq!(us(45351.5, "h:mm TT"), "12:00 PM");
         // 23:59:59.9996 rounds to the millisecond first.
         assert_eq!(
-            us(45351.0 + 86_399.9996 / 86_400.0, "YYYY-MM-DD hh:mm:ss"),
+            us(45351.0 + 86_399.999_6 / 86_400.0, "YYYY-MM-DD hh:mm:ss"),
             "2024-03-01 00:00:00"
         );
     }
