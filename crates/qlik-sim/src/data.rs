@@ -6,6 +6,8 @@ mod app;
 mod cube;
 mod expr;
 mod load;
+pub mod locale;
+pub mod numfmt;
 mod objects;
 mod sample;
 mod selection;
@@ -14,8 +16,10 @@ mod support;
 pub use app::{App, Cell, Field, Table};
 pub use expr::{Expr, ExprError};
 pub use load::load_app;
+pub use locale::Locale;
+pub use numfmt::NumFormat;
 pub use objects::{
-    Context, ObjectError, evaluate, format_number, hypercube_page, layout, list_object_page,
+    Context, ObjectError, evaluate, hypercube_page, layout, list_object_page, measure_format,
     select_in_object,
 };
 pub use sample::{DEFAULT_ROWS, sample_app};

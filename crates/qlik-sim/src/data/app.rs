@@ -6,6 +6,8 @@ use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use serde_json::Value;
 
+use super::locale::Locale;
+
 /// A distinct value of a field: its text and, for numbers, its number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
@@ -142,6 +144,8 @@ pub struct App {
     field_index: HashMap<String, usize>,
     /// Master objects: id → generic object properties.
     pub master_objects: Vec<(String, Value)>,
+    /// The locale its script sets (separators, formats, names).
+    pub locale: Locale,
 }
 
 impl App {

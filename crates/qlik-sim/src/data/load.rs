@@ -1,11 +1,13 @@
-//! Apps from folders: `app.toml` (id, name, master objects) and one CSV file
-//! per table; fields with the same name link tables.
+//! Apps from folders: `app.toml` (id, name, master objects), one CSV file
+//! per table (fields with the same name link tables) and optionally the load
+//! script, `script.qvs`, whose locale `SET` statements are read.
 
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::app::App;
+use super::locale;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +44,13 @@ pub fn load_app(dir: &Path) -> Result<App, String> {
                 )
             })?;
         app.master_objects.push((object.id, properties));
+    }
+    let script_path = dir.join("script.qvs");
+    if script_path.exists() {
+        let script = std::fs::read_to_string(&script_path)
+            .map_err(|e| format!("{}: {e}", script_path.display()))?;
+        app.locale =
+            locale::from_script(&script).map_err(|e| format!("{}: {e}", script_path.display()))?;
     }
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?

@@ -15,11 +15,12 @@ use serde_json::{Value, json};
 use super::app::App;
 use super::cube;
 use super::expr::Expr;
+use super::numfmt;
 use super::selection::{Associations, Selections};
 use cells::nan_or;
 use definitions::field_names;
 
-pub use cells::format_number;
+pub use definitions::measure_format;
 
 /// Qlik's limit on the cells of all requested pages together.
 pub const MAX_CELLS: u64 = 10_000;
@@ -60,7 +61,8 @@ pub struct Context<'a> {
     pub forward_count: usize,
 }
 
-/// Evaluates an expression over all associated rows: `(text, number)`.
+/// Evaluates an expression over all associated rows: `(text, number)`, the
+/// text in the general number format (as `Evaluate` answers).
 pub fn evaluate(ctx: &Context<'_>, text: &str) -> Result<(String, Option<f64>), String> {
     let expr = Expr::parse(text).map_err(|e| e.0)?;
     if let Some(unknown) = expr
@@ -75,7 +77,8 @@ pub fn evaluate(ctx: &Context<'_>, text: &str) -> Result<(String, Option<f64>), 
     }
     let cube = cube::compute(ctx.app, ctx.associations, &[], std::slice::from_ref(&expr));
     let value = cube.totals.first().copied().flatten();
-    Ok((value.map_or("-".to_owned(), format_number), value))
+    let text = value.map_or("-".to_owned(), |v| numfmt::general(v, &ctx.app.locale));
+    Ok((text, value))
 }
 
 /// The layout of a generic object with these properties.

@@ -10,6 +10,7 @@ use super::EngineData;
 use super::bookmarks::{self, Bookmarks};
 use super::rpc::{Request, RpcError};
 use crate::catalog::Catalog;
+use crate::data::locale::current_year;
 use crate::data::{self, App, ObjectError};
 use crate::state::User;
 
@@ -213,15 +214,13 @@ fn doc(call: Call<'_>, app: &Arc<App>) -> Result<Outcome, RpcError> {
         "GetAppLayout" => Ok(Outcome::plain(json!({"qLayout": {
             "qTitle": app.name, "qFileName": app.id, "qLastReloadTime": "2026-01-01T00:00:00.000Z",
             "qModified": false, "qHasScript": true, "qStateNames": [], "qMeta": {},
-            "qLocaleInfo": {"qDecimalSep": ".", "qThousandSep": ",", "qListSep": ",",
-                "qMoneyDecimalSep": ".", "qMoneyThousandSep": ",", "qCurrentYear": 2026,
-                "qMoneyFmt": "$#,##0.00;-$#,##0.00", "qTimeFmt": "h:mm:ss TT",
-                "qDateFmt": "M/D/YYYY", "qTimestampFmt": "M/D/YYYY h:mm:ss[.fff] TT",
-                "qCalendarStrings": {}, "qFirstWeekDay": 6, "qBrokenWeeks": true,
-                "qReferenceDay": 0, "qFirstMonthOfYear": 1, "qCollation": "en-US"},
+            "qLocaleInfo": app.locale.info(current_year()),
             "qHasData": true, "qReadOnly": false, "qIsOpenedWithoutData": false,
             "qIsSessionApp": false, "qProhibitBinaryLoad": false, "qUsage": "ANALYTICS"
         }}))),
+        "GetLocaleInfo" => Ok(Outcome::plain(
+            json!({"qReturn": app.locale.info(current_year())}),
+        )),
         "GetAppProperties" => Ok(Outcome::plain(json!({"qProp": {
             "qTitle": app.name, "qThumbnail": {}, "qHasSectionAccess": false}}))),
         "GetTablesAndKeys" => {

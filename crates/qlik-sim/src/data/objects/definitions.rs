@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::data::numfmt::NumFormat;
+
 /// The first field a dimension names (without a leading `=`).
 pub(super) fn field_names(def: &Value) -> Option<&str> {
     def["qDef"]["qFieldDefs"][0]
@@ -22,4 +24,18 @@ pub(super) fn dimension_title(def: &Value) -> String {
 /// The expression of a measure.
 pub(super) fn measure_expression(def: &Value) -> String {
     def["qDef"]["qDef"].as_str().unwrap_or_default().to_owned()
+}
+
+/// The number format of a hypercube measure (`NxMeasure`): its
+/// `qDef.qNumFormat`, or, for a measure from the library, the library
+/// measure's (`library`: the item's `qMeasure`, an `NxLibraryMeasureDef`)
+/// when that has one. Without either: `U`, automatic.
+pub fn measure_format(def: &Value, library: Option<&Value>) -> NumFormat {
+    library
+        .map(|l| &l["qNumFormat"])
+        .filter(|f| f.is_object())
+        .map_or_else(
+            || NumFormat::from_json(&def["qDef"]["qNumFormat"]),
+            NumFormat::from_json,
+        )
 }

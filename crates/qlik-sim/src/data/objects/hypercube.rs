@@ -6,13 +6,14 @@ use std::cmp::Ordering;
 use serde_json::{Value, json};
 
 use super::cells::{cell, measure_cell, nan_or};
-use super::definitions::{dimension_title, field_names, measure_expression};
+use super::definitions::{dimension_title, field_names, measure_expression, measure_format};
 use super::paging::{data_page, pages_of};
 use super::sorting::compare_values;
 use super::{Context, ObjectError};
 use crate::data::app::NULL;
 use crate::data::cube::{self, Cube};
 use crate::data::expr::Expr;
+use crate::data::numfmt::NumFormat;
 use crate::data::selection::State;
 
 /// A computed hypercube: its whole matrix and its layout.
@@ -108,8 +109,14 @@ fn sort_rows(
     });
 }
 
-/// The cells of every row: dimension values in their states, then measures.
-fn matrix(ctx: &Context<'_>, dims: &[usize], rows: &[Row]) -> Vec<Vec<Value>> {
+/// The cells of every row: dimension values in their states, then measures
+/// in their number formats.
+fn matrix(
+    ctx: &Context<'_>,
+    dims: &[usize],
+    rows: &[Row],
+    formats: &[NumFormat],
+) -> Vec<Vec<Value>> {
     let field_states: Vec<Vec<State>> = dims
         .iter()
         .map(|f| ctx.selections.states(ctx.app, ctx.associations, *f))
@@ -128,7 +135,12 @@ fn matrix(ctx: &Context<'_>, dims: &[usize], rows: &[Row]) -> Vec<Vec<Value>> {
                     cell(ctx.app, dims[i], *s, state.letter())
                 })
                 .collect();
-            row.extend(values.iter().map(|v| measure_cell(*v)));
+            row.extend(
+                values
+                    .iter()
+                    .zip(formats)
+                    .map(|(v, f)| measure_cell(*v, f, &ctx.app.locale)),
+            );
             row
         })
         .collect()
@@ -162,13 +174,15 @@ fn dimension_info(
 fn measure_info(
     measure_defs: &[Value],
     parsed: &[Result<Expr, String>],
+    formats: &[NumFormat],
     rows: &[Row],
 ) -> Vec<Value> {
     measure_defs
         .iter()
         .zip(parsed)
+        .zip(formats)
         .enumerate()
-        .map(|(m, (d, p))| {
+        .map(|(m, ((d, p), format))| {
             let label = d["qDef"]["qLabel"]
                 .as_str()
                 .filter(|s| !s.is_empty())
@@ -176,7 +190,8 @@ fn measure_info(
                 .unwrap_or_else(|| measure_expression(d));
             let column: Vec<f64> = rows.iter().filter_map(|(_, v)| v[m]).collect();
             let mut info = json!({"qFallbackTitle": label, "qApprMaxGlyphCount": 10, "qCardinal": 0,
-                "qSortIndicator": "N", "qNumFormat": {"qType": "U"}, "qIsAutoFormat": true,
+                "qSortIndicator": "N", "qNumFormat": format.to_json(),
+                "qIsAutoFormat": format.is_auto(),
                 "qMin": nan_or(column.iter().copied().reduce(f64::min)),
                 "qMax": nan_or(column.iter().copied().reduce(f64::max)),
                 "qAttrExprInfo": [], "qAttrDimInfo": []});
@@ -236,7 +251,11 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
     let columns = dims.len() + parsed.len();
     let order = sort_order(def, columns);
     sort_rows(ctx, &mut rows, &order, &dims, &dim_defs, &measure_defs);
-    let matrix = matrix(ctx, &dims, &rows);
+    let formats: Vec<NumFormat> = measure_defs
+        .iter()
+        .map(|d| measure_format(d, None))
+        .collect();
+    let matrix = matrix(ctx, &dims, &rows, &formats);
     let totals = spread(&totals);
     let pages: Vec<Value> = pages_of(&def["qInitialDataFetch"])
         .unwrap_or_default()
@@ -247,9 +266,10 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
         "qStateName": "$",
         "qSize": {"qcx": columns, "qcy": matrix.len()},
         "qDimensionInfo": dimension_info(ctx, &dim_defs, &dims, rows.len()),
-        "qMeasureInfo": measure_info(&measure_defs, &parsed, &rows),
+        "qMeasureInfo": measure_info(&measure_defs, &parsed, &formats, &rows),
         "qEffectiveInterColumnSortOrder": order,
-        "qGrandTotalRow": totals.iter().map(|t| measure_cell(*t)).collect::<Vec<_>>(),
+        "qGrandTotalRow": totals.iter().zip(&formats)
+            .map(|(t, f)| measure_cell(*t, f, &ctx.app.locale)).collect::<Vec<_>>(),
         "qDataPages": pages,
         "qPivotDataPages": [], "qStackedDataPages": [], "qMode": "S",
         "qNoOfLeftDims": -1, "qTreeNodesOnDim": [], "qColumnOrder": [],
