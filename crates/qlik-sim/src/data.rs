@@ -15,8 +15,8 @@ pub use app::{App, Cell, Field, Table};
 pub use expr::{Expr, ExprError};
 pub use load::load_app;
 pub use objects::{
-    Context, ObjectError, evaluate, format_number, hypercube_page, layout, list_object_page,
-    select_in_object,
+    Context, Expand, ObjectError, evaluate, format_number, hypercube_page, layout,
+    list_object_page, pivot_cells, pivot_expand, pivot_page, select_in_object,
 };
 pub use sample::{DEFAULT_ROWS, sample_app};
 pub use selection::{Associations, Selections, State};
