@@ -18,6 +18,9 @@ pub(super) enum Value {
     Of(Option<f64>),
 }
 
+/// Combination of symbols → the measures' values there.
+pub(super) type Grouped = HashMap<Vec<u32>, Vec<Option<f64>>>;
+
 /// Groups by dimension set, computed when first asked for.
 pub(super) struct Groups<'a> {
     ctx: &'a Context<'a>,
@@ -28,7 +31,7 @@ pub(super) struct Groups<'a> {
     /// Per measure: its index in `valid`.
     index: Vec<Option<usize>>,
     /// Dimension set → combination of symbols → values of `valid`.
-    cache: HashMap<Vec<usize>, HashMap<Vec<u32>, Vec<Option<f64>>>>,
+    cache: HashMap<Vec<usize>, Grouped>,
 }
 
 impl<'a> Groups<'a> {
@@ -59,7 +62,7 @@ impl<'a> Groups<'a> {
 
     /// Every combination of `dims` (dimension indices, ascending) with data,
     /// and the measures' values there.
-    pub fn of(&mut self, dims: &[usize]) -> &HashMap<Vec<u32>, Vec<Option<f64>>> {
+    pub fn of(&mut self, dims: &[usize]) -> &Grouped {
         if !self.cache.contains_key(dims) {
             let fields: Vec<usize> = dims.iter().map(|d| self.fields[*d]).collect();
             let computed = cube::compute(self.ctx.app, self.ctx.associations, &fields, &self.valid);
