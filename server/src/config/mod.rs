@@ -4,6 +4,7 @@
 //! `load.rs` reads the sources, `validate.rs` refuses wrong or dangerous
 //! combinations; the sections live in `section.rs`, `qlik.rs` and `session.rs`.
 
+mod describe;
 mod load;
 mod qlik;
 mod section;

@@ -1,6 +1,10 @@
 //! Refusing wrong or dangerous combinations of values, and what is derived
 //! from them.
 
+use std::net::SocketAddr;
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
 use super::Config;
 use crate::error::ServerError;
 
@@ -57,10 +61,13 @@ impl Config {
                 "must be postgres://… (several instances) or sqlite://PATH (one)",
             );
         }
-        if self.trusted_proxies.iter().any(|net| net.prefix_len() == 0) {
+        if let Some(family) = covers_a_whole_family(&self.trusted_proxies) {
             return invalid(
                 "trusted_proxies",
-                "a /0 network trusts every client's X-Forwarded-For: list the proxies' addresses",
+                &format!(
+                    "these networks together cover every {family} address (as a /0 would), \
+                     trusting every client's X-Forwarded-For: list the proxies' addresses"
+                ),
             );
         }
         if !self.pages.is_empty() && self.dashboard != Default::default() {
@@ -82,14 +89,35 @@ impl Config {
         if self.export.max_rows == 0 {
             return invalid("export.max_rows", "must be at least 1");
         }
-        if let Some(metrics) = self.metrics.listen
-            && metrics.port() != 0
-            && Some(metrics) == self.listen
-        {
-            return invalid(
-                "metrics.listen",
-                "must differ from listen (the public listener)",
-            );
+        if let Some(listen) = self.listen {
+            self.check_metrics_listen(listen)?;
+        }
+        Ok(())
+    }
+
+    /// Refuses a `metrics.listen` that the public listener, at its effective
+    /// address `listen` (the configured one, or Leptos' `site-addr`), would
+    /// take first: the same port on the same or an unspecified address.
+    pub fn check_metrics_listen(&self, listen: SocketAddr) -> Result<(), ServerError> {
+        let Some(metrics) = self.metrics.listen else {
+            return Ok(());
+        };
+        let same_ip = metrics.ip() == listen.ip()
+            || metrics.ip().is_unspecified()
+            || listen.ip().is_unspecified();
+        if metrics.port() != 0 && metrics.port() == listen.port() && same_ip {
+            let origin = if self.listen.is_some() {
+                "listen"
+            } else {
+                "the default listen (Leptos' site-addr)"
+            };
+            return Err(ServerError::Invalid {
+                key: "metrics.listen",
+                reason: format!(
+                    "{metrics} is also the public listener's address ({origin}, {listen}): \
+                     give /metrics a port of its own"
+                ),
+            });
         }
         Ok(())
     }
@@ -127,6 +155,38 @@ impl Config {
             .as_deref()
             .and_then(|url| PublicUrl::parse(url).ok())
             .map(|p| p.origin)
+    }
+}
+
+/// The address family (`IPv4`, `IPv6`) whose every address `nets` cover
+/// together, if any.
+fn covers_a_whole_family(nets: &[IpNet]) -> Option<&'static str> {
+    let v4: Vec<Ipv4Net> = nets
+        .iter()
+        .filter_map(|net| match net {
+            IpNet::V4(net) => Some(*net),
+            IpNet::V6(_) => None,
+        })
+        .collect();
+    let v6: Vec<Ipv6Net> = nets
+        .iter()
+        .filter_map(|net| match net {
+            IpNet::V6(net) => Some(*net),
+            IpNet::V4(_) => None,
+        })
+        .collect();
+    if Ipv4Net::aggregate(&v4)
+        .iter()
+        .any(|net| net.prefix_len() == 0)
+    {
+        Some("IPv4")
+    } else if Ipv6Net::aggregate(&v6)
+        .iter()
+        .any(|net| net.prefix_len() == 0)
+    {
+        Some("IPv6")
+    } else {
+        None
     }
 }
 
