@@ -8,14 +8,11 @@ pub enum ServerError {
     /// The configuration file named by `--config` / `MASHUP_CONFIG` does not exist.
     #[error("configuration file {0} does not exist")]
     ConfigFileMissing(PathBuf),
-    /// A key in the configuration has an unknown name or a wrong type.
-    #[error("invalid configuration{}: {source}", file.as_ref().map(|f| format!(" in {}", f.display())).unwrap_or_default())]
-    Config {
-        /// The file being read, if any.
-        file: Option<PathBuf>,
-        /// Figment's description, which names the key and where it came from.
-        source: Box<figment::Error>,
-    },
+    /// A key in the configuration has an unknown name or a wrong type: where
+    /// (the environment variable, or the key and its file) and what is wrong,
+    /// never the value.
+    #[error("invalid configuration: {0}")]
+    Config(String),
     /// A value or a combination of values is wrong or dangerous.
     #[error("configuration key `{key}`: {reason}")]
     Invalid {

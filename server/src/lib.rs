@@ -13,9 +13,11 @@ mod export;
 mod guard;
 mod metrics;
 mod notices;
+mod open_files;
 mod page_cache;
 mod ready;
 mod routes;
+mod store_key;
 mod sweep;
 mod theme;
 mod tls;
@@ -32,6 +34,7 @@ use tokio::task::JoinHandle;
 
 pub use crate::config::Config;
 pub use crate::error::ServerError;
+pub use crate::wiring::rotate_session_key;
 
 /// A server started by [`start`]: its bound address, and what keeps the
 /// embedded directory and simulator (if any) running.
@@ -127,6 +130,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         .map_err(|e| ServerError::Leptos(e.to_string()))?
         .leptos_options;
     let addr = config.listen.unwrap_or(leptos.site_addr);
+    config.check_metrics_listen(addr)?;
     let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
     let directory = wiring::authenticator(&config).await?;
     let store = wiring::store(&config).await?;
@@ -270,17 +274,28 @@ fn dev_reload_source(leptos: &leptos::prelude::LeptosOptions) -> String {
     }
 }
 
-/// Installs the global tracing subscriber configured by `[log]` (on stdout).
+/// Installs the global tracing subscriber configured by `[log]` (on stdout;
+/// text in colour only when stdout is a terminal, not a file or a pipe).
 pub fn init_tracing(config: &Config) {
+    use std::io::IsTerminal;
     use tracing_subscriber::util::SubscriberInitExt;
-    log_subscriber(&config.log, std::io::stdout).init();
+    let colour = std::io::stdout().is_terminal();
+    log_subscriber(&config.log, std::io::stdout, colour).init();
 }
 
-/// The subscriber `[log]` describes: text lines, or one JSON object per line
-/// (`log.format = "json"`), written to `writer`.
+/// Raises the soft open-files limit to the hard one and logs the limit the
+/// server runs with (call once, at start-up).
+pub fn raise_open_files_limit() {
+    open_files::raise_and_log();
+}
+
+/// The subscriber `[log]` describes: text lines (with ANSI colours when
+/// `colour`), or one JSON object per line (`log.format = "json"`), written
+/// to `writer`.
 fn log_subscriber<W>(
     log: &config::LogConfig,
     writer: W,
+    colour: bool,
 ) -> Box<dyn tracing::Subscriber + Send + Sync>
 where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
@@ -289,6 +304,7 @@ where
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(writer);
     match log.format {
         config::LogFormat::Text => Box::new(builder.finish()),
@@ -323,9 +339,12 @@ mod tests {
             filter: "info".into(),
             format,
         };
-        tracing::subscriber::with_default(log_subscriber(&log, move || writer.clone()), || {
-            tracing::info!(user = ?"alice", "login");
-        });
+        tracing::subscriber::with_default(
+            log_subscriber(&log, move || writer.clone(), false),
+            || {
+                tracing::info!(user = ?"alice", "login");
+            },
+        );
         let bytes = buffer.0.lock().unwrap().clone();
         String::from_utf8(bytes).unwrap()
     }

@@ -9,7 +9,7 @@ use qlik_mashup::{Config, ServerError, config};
 
 /// mimalloc instead of glibc's malloc: the dashboard page spent about half
 /// its CPU in glibc's malloc/free (`malloc_consolidate` among them), and held
-/// users cost more resident memory (README, "Performance").
+/// users cost more resident memory (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -20,6 +20,10 @@ struct Args {
     /// TOML configuration file (see config/example.toml).
     #[arg(long, env = config::CONFIG_ENV)]
     config: Option<PathBuf>,
+    /// Make the configured `session.key` the store's, forgetting the Qlik
+    /// cookies sealed with the old key (stop every instance first; see README).
+    #[arg(long)]
+    rotate_session_key: bool,
 }
 
 #[tokio::main]
@@ -37,6 +41,10 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<(), ServerError> {
     let config = Config::load(args.config.as_deref())?;
     qlik_mashup::init_tracing(&config);
+    qlik_mashup::raise_open_files_limit();
+    if args.rotate_session_key {
+        qlik_mashup::rotate_session_key(&config).await?;
+    }
     let server = qlik_mashup::start(config).await?;
     server.run_until(shutdown_signal()).await
 }

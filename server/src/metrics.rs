@@ -81,7 +81,7 @@ pub fn render(m: &MetricsSnapshot, pages: PageCacheCounts) -> String {
 pub fn response(hub: &hub::Hub, pages: PageCacheCounts) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        render(&hub.metrics(), pages),
+        render(&hub.metrics(), pages) + &crate::open_files::metrics(),
     )
         .into_response()
 }

@@ -1,7 +1,7 @@
 //! Rendered dashboard pages, kept while the layouts they show are unchanged.
 //!
 //! Rendering a dashboard page on the server costs about as much as the rest
-//! of a request together: the profile under `wrk` (README, "Performance")
+//! of a request together: the profile under `wrk` (docs/performance.md)
 //! spreads it over allocation, Leptos' reactive owners and HTML escaping, with
 //! no one hot spot to fix. A refresh with nothing changed in the engine gets
 //! the same HTML again, so the page is kept and served again instead.

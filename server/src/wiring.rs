@@ -12,20 +12,35 @@ use store::{SealingKey, Store};
 
 use crate::config::{Config, SessionConfig, SessionSourceConfig};
 use crate::error::ServerError;
+use crate::store_key::{self, KeySource};
 
 /// Opens the persistent store: PostgreSQL when `session.store_url` names
-/// it, else the SQLite file.
+/// it, else the SQLite file; and checks that its sealing key is the one the
+/// store's Qlik cookies are sealed with (`store_key.rs`).
 pub async fn store(config: &Config) -> Result<Store, ServerError> {
-    let session = &config.session;
-    let key = sealing_key(session)?;
+    let (store, source) = open_store(&config.session).await?;
+    store_key::check(&store, source).await?;
+    Ok(store)
+}
+
+/// Makes the configured key the store's (`--rotate-session-key`), forgetting
+/// the Qlik cookies sealed with the old one; returns how many went.
+pub async fn rotate_session_key(config: &Config) -> Result<u64, ServerError> {
+    let (store, _) = open_store(&config.session).await?;
+    store_key::rotate(&store).await
+}
+
+async fn open_store(session: &SessionConfig) -> Result<(Store, KeySource), ServerError> {
+    let (key, source) = sealing_key(session)?;
     if session.store_url.is_empty()
         && let Some(dir) = session.store_path.parent()
     {
         create_dir(dir)?;
     }
-    Store::connect(&session.url(), key)
+    let store = Store::connect(&session.url(), key)
         .await
-        .map_err(|e| ServerError::Store(e.to_string()))
+        .map_err(|e| ServerError::Store(e.to_string()))?;
+    Ok((store, source))
 }
 
 /// Assembles what pages and server functions need.
@@ -76,14 +91,17 @@ pub fn app_context(
     }
 }
 
-/// The configured key, or the one kept in `key_file` (made on first start).
-fn sealing_key(session: &SessionConfig) -> Result<SealingKey, ServerError> {
-    let text = if !session.key.is_empty() {
-        session.key.clone()
+/// The configured key, or the one kept in `key_file` (made on first start),
+/// and where it came from. A key that does not decode is refused without
+/// showing it.
+fn sealing_key(session: &SessionConfig) -> Result<(SealingKey, KeySource), ServerError> {
+    let (text, source) = if !session.key.is_empty() {
+        (session.key.clone(), KeySource::Configured)
     } else if session.key_file.is_file() {
         narrow_to_owner(&session.key_file)?;
-        std::fs::read_to_string(&session.key_file)
-            .map_err(|e| ServerError::Store(format!("{}: {e}", session.key_file.display())))?
+        let text = std::fs::read_to_string(&session.key_file)
+            .map_err(|e| ServerError::Store(format!("{}: {e}", session.key_file.display())))?;
+        (text, KeySource::File)
     } else {
         if let Some(dir) = session.key_file.parent() {
             create_dir(dir)?;
@@ -91,9 +109,13 @@ fn sealing_key(session: &SessionConfig) -> Result<SealingKey, ServerError> {
         let key = SealingKey::generate_base64();
         write_private(&session.key_file, &key)?;
         tracing::info!(file = %session.key_file.display(), "generated a new store key");
-        key
+        (key, KeySource::Generated)
     };
-    SealingKey::from_base64(&text).map_err(|e| ServerError::Store(e.to_string()))
+    let key = SealingKey::from_base64(&text).map_err(|_| ServerError::Invalid {
+        key: source.key(),
+        reason: "must be 32 bytes, base64-encoded (make one with `openssl rand -base64 32`)".into(),
+    })?;
+    Ok((key, source))
 }
 
 fn create_dir(dir: &Path) -> Result<(), ServerError> {
@@ -262,7 +284,7 @@ pub async fn hub(
     };
     let mut qps_config = qlik::qps::QpsConfig::new(qps_url, qlik_config.virtual_proxy.clone());
     let roots = match &qlik_config.root_ca {
-        Some(path) => Some(qlik::RootCertificates::from_pem_file(path).map_err(qlik_error)?),
+        Some(path) => Some(qlik::RootCertificates::from_pem_file(path).map_err(certificate_error)?),
         None => None,
     };
     if let Some(roots) = &roots {
@@ -274,7 +296,8 @@ pub async fn hub(
         &qlik_config.root_ca,
     ) {
         qps_config = qps_config.identity(
-            qlik::qps::ClientIdentity::from_pem_files(cert, key, root_path).map_err(qlik_error)?,
+            qlik::qps::ClientIdentity::from_pem_files(cert, key, root_path)
+                .map_err(certificate_error)?,
         );
     }
     let qps = qlik::qps::QpsClient::new(qps_config).map_err(qlik_error)?;
@@ -306,6 +329,22 @@ pub async fn hub(
         root_ca: roots,
     };
     Ok((hub::Hub::new(hub_config, store), qps, sim))
+}
+
+/// A certificate file's error, naming its configuration key, the file and
+/// the reason.
+fn certificate_error(error: qlik::Error) -> ServerError {
+    match error {
+        qlik::Error::CertificateFile { file, path, reason } => ServerError::Invalid {
+            key: match file {
+                qlik::PemFile::ClientCert => "qlik.client_cert",
+                qlik::PemFile::ClientKey => "qlik.client_key",
+                qlik::PemFile::RootCa => "qlik.root_ca",
+            },
+            reason: format!("{}: {reason}", path.display()),
+        },
+        other => ServerError::Qlik(other.to_string()),
+    }
 }
 
 /// The apps of the pages, each with the objects of every page on it (in the

@@ -19,8 +19,8 @@ pub use load::load_app;
 pub use locale::Locale;
 pub use numfmt::NumFormat;
 pub use objects::{
-    Context, ObjectError, evaluate, hypercube_page, layout, list_object_page, measure_format,
-    select_in_object,
+    Context, Expand, ObjectError, evaluate, hypercube_page, layout, list_object_page,
+    measure_format, pivot_cells, pivot_expand, pivot_page, select_in_object,
 };
 pub use sample::{DEFAULT_ROWS, sample_app};
 pub use selection::{Associations, Selections, State};

@@ -2,6 +2,7 @@
 
 mod bookmarks;
 mod methods;
+mod pivot;
 mod rpc;
 mod socket;
 
@@ -30,6 +31,11 @@ pub(crate) struct EngineData {
     /// Tells every socket of the session that selections changed (the value
     /// is the id of the socket that changed them).
     pub changes: broadcast::Sender<u64>,
+    /// Pivot expansion states (`qExpansionState`) by object id.
+    pub expansions: BTreeMap<String, Value>,
+    /// Tells every socket of the session that these objects changed (with
+    /// the id of the socket that changed them).
+    pub object_changes: broadcast::Sender<(u64, Vec<String>)>,
 }
 
 impl Default for EngineData {
@@ -42,6 +48,8 @@ impl Default for EngineData {
             associations: None,
             generation: 0,
             changes: broadcast::channel(64).0,
+            expansions: BTreeMap::new(),
+            object_changes: broadcast::channel(64).0,
         }
     }
 }

@@ -8,6 +8,16 @@ pub enum Error {
     /// The client certificate, key or root file could not be read or parsed.
     #[error("cannot load the Qlik certificate files: {0}")]
     Certificate(String),
+    /// One of the certificate files is unusable: which, where, and why.
+    #[error("{file} {}: {reason}", path.display())]
+    CertificateFile {
+        /// Which file.
+        file: PemFile,
+        /// Its path.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A configured URL or virtual-proxy prefix is malformed.
     #[error("invalid Qlik configuration: {0}")]
     Config(String),
@@ -63,6 +73,27 @@ pub enum Error {
     /// A call did not complete within the configured timeout.
     #[error("the engine did not answer in time")]
     Timeout,
+}
+
+/// The PEM files of a Qlik site's exported certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PemFile {
+    /// `client.pem`: the client certificate QPS requires.
+    ClientCert,
+    /// `client_key.pem`: its private key.
+    ClientKey,
+    /// `root.pem`: the CA of Qlik's server certificates.
+    RootCa,
+}
+
+impl std::fmt::Display for PemFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PemFile::ClientCert => "client certificate",
+            PemFile::ClientKey => "client key",
+            PemFile::RootCa => "root CA",
+        })
+    }
 }
 
 impl Error {

@@ -113,5 +113,5 @@ pub mod qix;
 pub mod qps;
 mod tls;
 
-pub use error::{Error, Result};
+pub use error::{Error, PemFile, Result};
 pub use tls::RootCertificates;

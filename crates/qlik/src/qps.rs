@@ -3,8 +3,10 @@
 //! when configured, the client certificate Qlik exported.
 
 mod client;
+mod identity;
 mod types;
 mod xrfkey;
 
-pub use client::{ClientIdentity, QpsClient, QpsConfig};
+pub use client::{QpsClient, QpsConfig};
+pub use identity::ClientIdentity;
 pub use types::{Attribute, ProxySession, Ticket, UserRef};

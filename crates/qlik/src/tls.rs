@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, PemFile, Result};
 
 /// The CA certificates a Qlik site's server certificates are checked against
 /// (Qlik's exported `root.pem`, or a corporate CA), in place of the web PKI
@@ -17,18 +17,27 @@ pub struct RootCertificates {
 }
 
 impl RootCertificates {
-    /// Reads a PEM file of one or more CA certificates, naming it in the error.
+    /// Reads a PEM file of one or more CA certificates; the error names the
+    /// file and says what is wrong with it.
     pub fn from_pem_file(path: &Path) -> Result<Self> {
-        Self::from_pem(&read_pem(path)?)
-            .map_err(|e| Error::Certificate(format!("{}: {e}", path.display())))
+        let pem = read_pem(PemFile::RootCa, path)?;
+        Self::parse(&pem).map_err(|reason| Error::CertificateFile {
+            file: PemFile::RootCa,
+            path: path.to_path_buf(),
+            reason,
+        })
     }
 
     /// Parses PEM data holding one or more CA certificates; data without any
     /// certificate is an error.
     pub fn from_pem(pem: &[u8]) -> Result<Self> {
+        Self::parse(pem).map_err(|reason| Error::Certificate(format!("root certificate: {reason}")))
+    }
+
+    fn parse(pem: &[u8]) -> std::result::Result<Self, String> {
         Ok(Self {
             reqwest: reqwest_roots(pem)?,
-            rustls: rustls_client_config(Some(pem))?,
+            rustls: rustls_client_config(Some(pem)).map_err(|e| e.to_string())?,
         })
     }
 
@@ -49,22 +58,28 @@ impl std::fmt::Debug for RootCertificates {
     }
 }
 
-/// Reads a PEM file, naming it in the error.
-pub(crate) fn read_pem(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::Certificate(format!("{}: {e}", path.display())))
+/// Reads one of the PEM files, naming it in the error.
+pub(crate) fn read_pem(file: PemFile, path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::CertificateFile {
+        file,
+        path: path.to_path_buf(),
+        reason: format!("cannot be read: {e}"),
+    })
 }
 
 /// Root certificates from a PEM bundle, for reqwest.
-fn reqwest_roots(pem: &[u8]) -> Result<Vec<reqwest::Certificate>> {
+fn reqwest_roots(pem: &[u8]) -> std::result::Result<Vec<reqwest::Certificate>, String> {
     let roots = reqwest::Certificate::from_pem_bundle(pem)
-        .map_err(|e| Error::Certificate(format!("root certificate: {e}")))?;
+        .map_err(|e| format!("not a readable PEM file: {e}"))?;
     if roots.is_empty() {
-        return Err(Error::Certificate(
-            "root certificate: no certificate in the PEM data".into(),
-        ));
+        return Err(NO_CERTIFICATE.into());
     }
     Ok(roots)
 }
+
+/// What a PEM file without a certificate is told.
+pub(crate) const NO_CERTIFICATE: &str =
+    "holds no certificate (no -----BEGIN CERTIFICATE----- block)";
 
 /// A rustls client configuration that trusts `root_pem` (or the web PKI roots).
 pub(crate) fn rustls_client_config(root_pem: Option<&[u8]>) -> Result<Arc<rustls::ClientConfig>> {

@@ -8,6 +8,7 @@
 mod backend;
 mod coordination;
 mod error;
+mod key_check;
 mod sealing;
 mod sessions;
 mod store;
@@ -18,6 +19,7 @@ mod throttle;
 pub use backend::Backend;
 pub use coordination::{LoggedOut, UserLock};
 pub use error::{Error, Result};
+pub use key_check::KeyCheck;
 pub use sealing::SealingKey;
 pub use sessions::{BrowserSession, SessionToken, SessionUser};
 pub use store::{EngineKey, FieldSelection, QlikCookie, Store, UserKey};

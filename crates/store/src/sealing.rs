@@ -4,15 +4,25 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
 use rand::RngCore;
+use sha2::Sha256;
 
 use crate::error::{Error, Result};
 
 const NONCE_LEN: usize = 24;
 
+/// What the key's fingerprint is a keyed hash of.
+const FINGERPRINT_LABEL: &[u8] = b"qlik-mashup store key fingerprint v1";
+
 /// The 32-byte key that seals Qlik cookies in the store.
 #[derive(Clone)]
-pub struct SealingKey(XChaCha20Poly1305);
+pub struct SealingKey {
+    cipher: XChaCha20Poly1305,
+    /// HMAC-SHA256 of a fixed label under the key, hex: tells keys apart
+    /// without revealing them (kept in the store; see `key_check.rs`).
+    fingerprint: String,
+}
 
 impl SealingKey {
     /// Decodes a base64 key of exactly 32 bytes.
@@ -23,9 +33,26 @@ impl SealingKey {
         if bytes.len() != 32 {
             return Err(Error::Key(format!("{} bytes", bytes.len())));
         }
-        XChaCha20Poly1305::new_from_slice(&bytes)
-            .map(Self)
-            .map_err(|e| Error::Key(e.to_string()))
+        let cipher =
+            XChaCha20Poly1305::new_from_slice(&bytes).map_err(|e| Error::Key(e.to_string()))?;
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&bytes).map_err(|e| Error::Key(e.to_string()))?;
+        mac.update(FINGERPRINT_LABEL);
+        let fingerprint = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Self {
+            cipher,
+            fingerprint,
+        })
+    }
+
+    /// A keyed hash telling this key from another, safe to store and show.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// A fresh random key, base64-encoded (for `make serve` defaults and tests).
@@ -46,7 +73,7 @@ impl SealingKey {
         };
         // Encryption with a valid key and in-memory buffers cannot fail.
         let sealed = self
-            .0
+            .cipher
             .encrypt(XNonce::from_slice(&nonce), payload)
             .unwrap_or_default();
         let mut out = nonce.to_vec();
@@ -64,7 +91,7 @@ impl SealingKey {
             msg: body,
             aad: context,
         };
-        self.0
+        self.cipher
             .decrypt(XNonce::from_slice(nonce), payload)
             .map_err(|_| Error::Unseal)
     }
@@ -89,6 +116,20 @@ mod tests {
         assert!(matches!(key.open(&sealed, b"row-2"), Err(Error::Unseal)));
         let other = SealingKey::from_base64(&SealingKey::generate_base64()).unwrap();
         assert!(matches!(other.open(&sealed, b"row-1"), Err(Error::Unseal)));
+    }
+
+    #[test]
+    fn the_fingerprint_tells_keys_apart_without_showing_them() {
+        let text = SealingKey::generate_base64();
+        let key = SealingKey::from_base64(&text).unwrap();
+        let again = SealingKey::from_base64(&text).unwrap();
+        let other = SealingKey::from_base64(&SealingKey::generate_base64()).unwrap();
+        assert_eq!(key.fingerprint(), again.fingerprint());
+        assert_ne!(key.fingerprint(), other.fingerprint());
+        assert_eq!(key.fingerprint().len(), 64);
+        let raw = STANDARD.decode(&text).unwrap();
+        let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+        assert!(!key.fingerprint().contains(&hex[..16]));
     }
 
     #[test]

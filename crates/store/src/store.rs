@@ -138,6 +138,10 @@ impl Store {
         &self.pool
     }
 
+    pub(crate) fn sealing_key(&self) -> &SealingKey {
+        &self.key
+    }
+
     /// Writes to the database (a one-row table): fails when the store is not writable.
     pub async fn check_writable(&self) -> Result<()> {
         sqlx::query(

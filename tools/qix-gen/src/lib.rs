@@ -26,6 +26,7 @@ pub const ROOTS: &[&str] = &[
     "ListObjectDef",
     "NxCell",
     "NxPage",
+    "NxSelectionCell",
     "SelectionObject",
     "SelectionObjectDef",
 ];

@@ -7,6 +7,7 @@ mod definitions;
 mod hypercube;
 mod list;
 mod paging;
+mod pivot;
 mod selections;
 mod sorting;
 
@@ -21,6 +22,7 @@ use cells::nan_or;
 use definitions::field_names;
 
 pub use definitions::measure_format;
+pub use pivot::{Expand, pivot_cells, pivot_expand, pivot_page};
 
 /// Qlik's limit on the cells of all requested pages together.
 pub const MAX_CELLS: u64 = 10_000;
@@ -96,6 +98,9 @@ pub fn layout(ctx: &Context<'_>, properties: &Value) -> Value {
                 "qInfo" => {}
                 "qListObjectDef" => {
                     layout.insert("qListObject".into(), list::list_object(ctx, value));
+                }
+                "qHyperCubeDef" if pivot::is_pivot(value) => {
+                    layout.insert("qHyperCube".into(), pivot::pivot_layout(ctx, value));
                 }
                 "qHyperCubeDef" => {
                     layout.insert("qHyperCube".into(), hypercube::hypercube(ctx, value).layout);

@@ -170,6 +170,19 @@ pub fn sample_app(rows: usize) -> App {
                 "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 4, "qHeight": 20}]}}),
         ),
         (
+            "pivot-sales".into(),
+            json!({"qInfo": {"qId": "pivot-sales", "qType": "masterobject"},
+            "visualization": "pivot-table", "qMetaDef": {"title": "Sales by region and year"},
+            "qHyperCubeDef": {"qMode": "P", "qNoOfLeftDims": 2, "qAlwaysFullyExpanded": false,
+                "qDimensions": [
+                    {"qDef": {"qFieldDefs": ["Region"]},
+                        "qOtherTotalSpec": {"qTotalMode": "TOTAL_EXPR"}, "qTotalLabel": "Totals"},
+                    dimension("Country"), dimension("Year")],
+                "qMeasures": [measure("Sales", "Sum(Sales)"), measure("Orders", "Count(DISTINCT OrderID)")],
+                "qInterColumnSortOrder": [0, 1, 2, -1],
+                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 50, "qHeight": 50}]}}),
+        ),
+        (
             "filter-region".into(),
             json!({"qInfo": {"qId": "filter-region", "qType": "listbox"},
             "qListObjectDef": {"qDef": {"qFieldDefs": ["Region"]}, "qShowAlternatives": true,

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::EngineData;
 use super::bookmarks::{self, Bookmarks};
+use super::pivot;
 use super::rpc::{Request, RpcError};
 use crate::catalog::Catalog;
 use crate::data::locale::current_year;
@@ -102,6 +103,9 @@ pub(crate) struct Outcome {
     pub selections_changed: bool,
     /// A bookmark was created or destroyed: the bookmark lists changed.
     pub bookmarks_changed: bool,
+    /// Objects (by id) whose layouts the call changed, for every socket of
+    /// the engine session (a pivot's expansion).
+    pub objects_changed: Vec<String>,
     /// Handles released by the call.
     pub closed: Vec<i64>,
 }
@@ -116,6 +120,7 @@ impl Outcome {
             result,
             selections_changed: changed,
             bookmarks_changed: false,
+            objects_changed: Vec::new(),
             closed: Vec::new(),
         }
     }
@@ -192,7 +197,7 @@ fn global(call: Call<'_>) -> Result<Value, RpcError> {
     }
 }
 
-fn object_error(error: ObjectError) -> RpcError {
+pub(super) fn object_error(error: ObjectError) -> RpcError {
     let (message, parameter) = match &error {
         ObjectError::PagesTooLarge => ("Calculation pages too large", String::new()),
         ObjectError::InvalidPath(p) => ("Invalid path", p.clone()),
@@ -352,6 +357,10 @@ fn object(call: Call<'_>, app: &Arc<App>, id: &str) -> Result<Outcome, RpcError>
     let properties = data
         .object(id)
         .ok_or_else(|| RpcError::new(2, "Resource not found", id.to_owned()))?;
+    let properties = pivot::with_expansion(&data.expansions, id, properties);
+    if pivot::METHODS.contains(&request.method.as_str()) {
+        return pivot::object_method(Call { data, ..call }, app, id, &properties);
+    }
     let path = || request.string(0, "qPath");
     match request.method.as_str() {
         "GetLayout" => {
@@ -376,6 +385,7 @@ fn object(call: Call<'_>, app: &Arc<App>, id: &str) -> Result<Outcome, RpcError>
                 return Err(RpcError::new(5, "Access denied", id.to_owned()));
             }
             next["qInfo"] = properties["qInfo"].clone();
+            data.expansions.remove(id);
             data.objects.insert(id.to_owned(), next);
             Ok(Outcome::changed(json!({}), false))
         }

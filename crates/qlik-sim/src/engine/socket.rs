@@ -35,7 +35,10 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
     let (data, attached) = state.attach_engine(&key, ctx.ttl);
     let (signal_tx, mut signals) = mpsc::unbounded_channel();
     let socket_id = state.add_socket(&ctx.session, signal_tx);
-    let mut others = data.lock().await.changes.subscribe();
+    let (mut others, mut objects) = {
+        let data = data.lock().await;
+        (data.changes.subscribe(), data.object_changes.subscribe())
+    };
     let mut bookmarks = state.bookmarks.subscribe();
     let (mut sink, mut stream) = socket.split();
 
@@ -58,6 +61,23 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
                         let frame = json!({"jsonrpc": "2.0", "change": change});
                         open = sink.send(Message::text(frame.to_string())).await.is_ok();
                     }
+                }
+            }
+            // Objects changed on another socket of this engine session (a
+            // pivot expanded): tell this one, if it holds them.
+            changed = objects.recv() => {
+                let ids = match changed {
+                    Ok((origin, ids)) if origin != socket_id => Some(ids),
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
+                    // Missed some: every object may have changed.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        Some(handles.objects_with_ids().into_iter().map(|(_, id)| id).collect())
+                    }
+                };
+                let change = object_handles(&handles, &ids.unwrap_or_default());
+                if !change.is_empty() {
+                    let frame = json!({"jsonrpc": "2.0", "change": change});
+                    open = sink.send(Message::text(frame.to_string())).await.is_ok();
                 }
             }
             // The user's bookmarks of the open app changed through another
@@ -135,6 +155,9 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
                                     change = handles.objects();
                                 } else if o.bookmarks_changed {
                                     change = list_handles(&handles, &data);
+                                } else if !o.objects_changed.is_empty() {
+                                    let _ = data.object_changes.send((socket_id, o.objects_changed.clone()));
+                                    change = object_handles(&handles, &o.objects_changed);
                                 }
                                 if let (true, Some(app)) = (o.bookmarks_changed, &data.app) {
                                     state.bookmarks.announce(&app.id, &user, socket_id);
@@ -172,4 +195,14 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
     }
     state.remove_socket(socket_id);
     state.detach_engine(&key);
+}
+
+/// This socket's handles on the objects `ids`.
+fn object_handles(handles: &Handles, ids: &[String]) -> Vec<i64> {
+    handles
+        .objects_with_ids()
+        .into_iter()
+        .filter(|(_, id)| ids.contains(id))
+        .map(|(handle, _)| handle)
+        .collect()
 }

@@ -12,6 +12,7 @@ pub(crate) const DELTA_METHODS: &[&str] = &[
     "GetLayout",
     "GetAppLayout",
     "GetHyperCubeData",
+    "GetHyperCubePivotData",
     "GetListObjectData",
     "GetProperties",
     "GetAppProperties",

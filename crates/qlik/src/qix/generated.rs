@@ -1509,6 +1509,26 @@ pub struct NxPivotValuePoint {
     pub r#type: Option<NxDimCellType>,
 }
 
+/// `NxSelectionCell`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NxSelectionCell {
+    /// `qCol`: Column index to select.
+    #[serde(rename = "qCol")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub col: Option<i32>,
+    /// `qRow`: Row index to select.
+    #[serde(rename = "qRow")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<i32>,
+    /// `qType`: Type of cells to select.
+    #[serde(rename = "qType")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<NxSelectionCellType>,
+}
+
+/// `NxSelectionCellType`: one of `D`, `T`, `L`.
+pub type NxSelectionCellType = String;
+
 /// `NxSelectionInfo`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NxSelectionInfo {

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::GLOBAL_HANDLE;
 use super::connection::Connection;
+use super::layout::{NxPivotPage, NxSelectionCell};
 use super::types::{BookmarkEntry, FieldValue, NxPage, ObjectInterface};
 use crate::error::{Error, Result};
 
@@ -341,6 +342,76 @@ impl GenericObject {
             self.call(
                 "SelectHyperCubeValues",
                 json!([path, dimension, values, toggle]),
+            )
+            .await?,
+            "qSuccess",
+        )
+    }
+
+    /// `GetHyperCubePivotData` at `path` (a hypercube with `qMode: "P"`):
+    /// the pages of its pivot as expanded now.
+    pub async fn hypercube_pivot_data(
+        &self,
+        path: &str,
+        pages: &[NxPage],
+    ) -> Result<Vec<NxPivotPage>> {
+        take(
+            self.call("GetHyperCubePivotData", json!([path, pages]))
+                .await?,
+            "qDataPages",
+        )
+    }
+
+    /// `ExpandLeft`: expands the node of data row `row` at left level `col`
+    /// (every node when `all`).
+    pub async fn expand_left(&self, path: &str, row: i64, col: i64, all: bool) -> Result<()> {
+        self.pivot_node("ExpandLeft", path, row, col, all).await
+    }
+
+    /// `CollapseLeft`: collapses the node of data row `row` at left level
+    /// `col` (every node when `all`).
+    pub async fn collapse_left(&self, path: &str, row: i64, col: i64, all: bool) -> Result<()> {
+        self.pivot_node("CollapseLeft", path, row, col, all).await
+    }
+
+    /// `ExpandTop`: expands the node at top level `row` of data column `col`
+    /// (every node when `all`).
+    pub async fn expand_top(&self, path: &str, row: i64, col: i64, all: bool) -> Result<()> {
+        self.pivot_node("ExpandTop", path, row, col, all).await
+    }
+
+    /// `CollapseTop`: collapses the node at top level `row` of data column
+    /// `col` (every node when `all`).
+    pub async fn collapse_top(&self, path: &str, row: i64, col: i64, all: bool) -> Result<()> {
+        self.pivot_node("CollapseTop", path, row, col, all).await
+    }
+
+    async fn pivot_node(
+        &self,
+        method: &str,
+        path: &str,
+        row: i64,
+        col: i64,
+        all: bool,
+    ) -> Result<()> {
+        self.call(method, json!([path, row, col, all]))
+            .await
+            .map(drop)
+    }
+
+    /// `SelectPivotCells`: selects the values of pivot cells (left `L`, top
+    /// `T` or data `D`).
+    pub async fn select_pivot_cells(
+        &self,
+        path: &str,
+        cells: &[NxSelectionCell],
+        soft_lock: bool,
+        deselect_only_one_selected: bool,
+    ) -> Result<bool> {
+        take(
+            self.call(
+                "SelectPivotCells",
+                json!([path, cells, soft_lock, deselect_only_one_selected]),
             )
             .await?,
             "qSuccess",

@@ -1,6 +1,7 @@
 //! Typed layouts and properties of generic objects: [`GenericObjectLayout`]
 //! with its [`HyperCube`], [`ListObject`] and [`SelectionObject`],
-//! [`GenericObjectProperties`] with their definitions, and [`NxCell`].
+//! [`GenericObjectProperties`] with their definitions, [`NxCell`], and the
+//! pivot pages' [`NxPivotDimensionCell`] and [`NxPivotValuePoint`].
 //!
 //! The types are generated from the engine's schema by `tools/qix-gen`
 //! (`cargo run -p qix-gen`); this module adds the accessors callers need.
@@ -49,6 +50,27 @@ pub fn first_page_rows(pages: Option<&[NxDataPage]>) -> &[NxCellRows] {
         .and_then(<[NxDataPage]>::first)
         .map(NxDataPage::rows)
         .unwrap_or_default()
+}
+
+impl NxPivotDimensionCell {
+    /// The text, empty when the engine sent none.
+    pub fn text(&self) -> &str {
+        self.text.as_deref().unwrap_or_default()
+    }
+
+    /// The nodes below this one in the page (none for a leaf).
+    pub fn sub_nodes(&self) -> &[NxPivotDimensionCell] {
+        self.sub_nodes.as_deref().unwrap_or_default()
+    }
+}
+
+impl NxPivotValuePoint {
+    /// The number, `None` for null or empty cells (NaN) and absent numbers.
+    pub fn number(&self) -> Option<f64> {
+        self.num
+            .and_then(super::QNum::value)
+            .filter(|n| n.is_finite())
+    }
 }
 
 impl From<super::NxPage> for NxPage {

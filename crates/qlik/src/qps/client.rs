@@ -1,54 +1,15 @@
 //! The QPS client.
 
-use std::path::Path;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use url::Url;
 
+use super::identity::ClientIdentity;
 use super::types::{Attribute, ProxySession, Ticket, TicketResponse, UserRef, UserRequest};
 use super::xrfkey;
 use crate::error::{Error, Result};
-use crate::tls::{self, RootCertificates};
-
-/// The certificate identity Qlik exports from the QMC: `client.pem`,
-/// `client_key.pem` and `root.pem` (the CA that signed the QPS certificate).
-#[derive(Clone)]
-pub struct ClientIdentity {
-    identity_pem: Vec<u8>,
-    roots: RootCertificates,
-}
-
-impl ClientIdentity {
-    /// Loads the three PEM files.
-    pub fn from_pem_files(client: &Path, client_key: &Path, root: &Path) -> Result<Self> {
-        Self::from_pem(
-            &tls::read_pem(client)?,
-            &tls::read_pem(client_key)?,
-            &tls::read_pem(root)?,
-        )
-    }
-
-    /// Builds an identity from PEM contents (certificate, private key, root CA).
-    pub fn from_pem(client: &[u8], client_key: &[u8], root: &[u8]) -> Result<Self> {
-        let mut identity_pem = client.to_vec();
-        identity_pem.push(b'\n');
-        identity_pem.extend_from_slice(client_key);
-        // Validate now, so a bad file fails at start-up, not at the first login.
-        reqwest::Identity::from_pem(&identity_pem)
-            .map_err(|e| Error::Certificate(format!("client certificate or key: {e}")))?;
-        Ok(Self {
-            identity_pem,
-            roots: RootCertificates::from_pem(root)?,
-        })
-    }
-}
-
-impl std::fmt::Debug for ClientIdentity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ClientIdentity(<certificate>)")
-    }
-}
+use crate::tls::RootCertificates;
 
 /// Where and how to reach QPS.
 #[derive(Debug, Clone)]
@@ -108,11 +69,11 @@ impl QpsClient {
             .connect_timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(identity) = &config.identity {
-            let id = reqwest::Identity::from_pem(&identity.identity_pem)
+            let id = reqwest::Identity::from_pem(identity.pem())
                 .map_err(|e| Error::Certificate(e.to_string()))?;
             builder = builder.identity(id);
         }
-        let roots = config.identity.iter().map(|i| &i.roots);
+        let roots = config.identity.iter().map(ClientIdentity::roots);
         for roots in roots.chain(&config.root_ca) {
             builder = builder.tls_built_in_root_certs(false);
             for root in roots.reqwest() {

@@ -24,10 +24,13 @@ pub(super) struct CubeView {
 }
 
 /// One row: the dimensions' symbols and the measures' values.
-type Row = (Vec<u32>, Vec<Option<f64>>);
+pub(super) type Row = (Vec<u32>, Vec<Option<f64>>);
 
 /// Each measure's expression, or why it cannot be computed.
-fn parse_measures(ctx: &Context<'_>, measure_defs: &[Value]) -> Vec<Result<Expr, String>> {
+pub(super) fn parse_measures(
+    ctx: &Context<'_>,
+    measure_defs: &[Value],
+) -> Vec<Result<Expr, String>> {
     measure_defs
         .iter()
         .map(|m| {
@@ -147,7 +150,7 @@ fn matrix(
 }
 
 /// `qDimensionInfo`.
-fn dimension_info(
+pub(super) fn dimension_info(
     ctx: &Context<'_>,
     dim_defs: &[Value],
     dims: &[usize],
@@ -171,7 +174,7 @@ fn dimension_info(
 }
 
 /// `qMeasureInfo`, with `qError` on measures that cannot be computed.
-fn measure_info(
+pub(super) fn measure_info(
     measure_defs: &[Value],
     parsed: &[Result<Expr, String>],
     formats: &[NumFormat],
