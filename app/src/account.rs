@@ -26,7 +26,7 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{AppContext, client_address, context::request_cookies, sessions};
-    use auth::AuthError;
+    use auth::{AuthError, Refused};
 
     let ctx = AppContext::current()?;
     let cookies = request_cookies().await?;
@@ -41,12 +41,16 @@ pub async fn login(
     // Admitted before the directory is asked, so parallel attempts count.
     let attempt = match ctx.throttle.begin(&username, address).await {
         Ok(attempt) => attempt,
-        Err(throttled) => {
+        Err(Refused::Throttled(throttled)) => {
             tracing::info!(target: "audit", user = ?username, %address, outcome = "throttled", "login");
             return Err(AppError::Throttled {
                 retry_after_seconds: throttled.retry_after.as_secs(),
             }
             .answered());
+        }
+        Err(Refused::StoreUnavailable) => {
+            tracing::info!(target: "audit", user = ?username, %address, outcome = "store-unavailable", "login");
+            return Err(AppError::StoreUnavailable.answered());
         }
     };
 
@@ -96,13 +100,20 @@ pub async fn login(
         tracing::error!(%error, "the session store failed during login");
         AppError::StoreUnavailable.answered()
     };
-    // Rotate: whatever session this browser had ends here.
-    if let Some((old, _)) = sessions::current(&ctx, &cookies).await {
+    // Rotate: whatever session this browser had ends here, and its
+    // streams with it on every instance.
+    if let Some((old, _)) = sessions::current(&ctx, &cookies)
+        .await
+        .map_err(AppError::answered)?
+    {
         ctx.streams.end_session(&old);
         ctx.store
             .delete_browser_session(&old)
             .await
             .map_err(store_failed)?;
+        if let Err(error) = ctx.store.notify_session_ended(&old).await {
+            tracing::warn!(%error, "telling the other instances about a replaced session failed");
+        }
     }
     let user = store::SessionUser {
         directory: ctx.user_directory.clone(),
@@ -128,7 +139,10 @@ pub async fn logout() -> Result<(), AppError> {
 
     let ctx = AppContext::current()?;
     let cookies = request_cookies().await?;
-    if let Some((_, session)) = sessions::current(&ctx, &cookies).await {
+    if let Some((_, session)) = sessions::current(&ctx, &cookies)
+        .await
+        .map_err(AppError::answered)?
+    {
         // Browser sessions first: from here on no tab (nor its event stream,
         // reconnecting) can reach the hub for this user and re-open Qlik.
         ctx.store
@@ -172,6 +186,7 @@ pub async fn current_viewer() -> Result<Option<ViewerInfo>, AppError> {
     let cookies = request_cookies().await?;
     Ok(sessions::current(&ctx, &cookies)
         .await
+        .map_err(AppError::answered)?
         .map(|(_, session)| ViewerInfo {
             display_name: session.user.display_name,
         }))

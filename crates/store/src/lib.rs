@@ -8,6 +8,7 @@
 mod backend;
 mod coordination;
 mod error;
+mod notices;
 mod sealing;
 mod sessions;
 mod store;
@@ -16,8 +17,9 @@ pub mod testing;
 mod throttle;
 
 pub use backend::Backend;
-pub use coordination::{LoggedOut, UserLock};
+pub use coordination::UserLock;
 pub use error::{Error, Result};
+pub use notices::{Notice, NoticeHealth, Notices};
 pub use sealing::SealingKey;
 pub use sessions::{BrowserSession, SessionToken, SessionUser};
 pub use store::{EngineKey, FieldSelection, QlikCookie, Store, UserKey};
