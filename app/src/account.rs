@@ -26,7 +26,7 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{AppContext, client_address, context::request_cookies, sessions};
-    use auth::AuthError;
+    use auth::{AuthError, Refused};
 
     let ctx = AppContext::current()?;
     let cookies = request_cookies().await?;
@@ -41,7 +41,7 @@ pub async fn login(
     // Admitted before the directory is asked, so parallel attempts count.
     let attempt = match ctx.throttle.begin(&username, address).await {
         Ok(attempt) => attempt,
-        Err(throttled) => {
+        Err(Refused::Throttled(throttled)) => {
             tracing::info!(target: "audit", user = ?username, %address, outcome = "throttled", "login");
             let retry_after_seconds = throttled.retry_after.as_secs().max(1);
             // A plain form post (no JavaScript) comes back to the form, which
@@ -55,6 +55,10 @@ pub async fn login(
                 retry_after_seconds,
             }
             .answered());
+        }
+        Err(Refused::StoreUnavailable) => {
+            tracing::info!(target: "audit", user = ?username, %address, outcome = "store-unavailable", "login");
+            return Err(AppError::StoreUnavailable.answered());
         }
     };
 
@@ -104,13 +108,20 @@ pub async fn login(
         tracing::error!(%error, "the session store failed during login");
         AppError::StoreUnavailable.answered()
     };
-    // Rotate: whatever session this browser had ends here.
-    if let Some((old, _)) = sessions::current(&ctx, &cookies).await {
+    // Rotate: whatever session this browser had ends here, and its
+    // streams with it on every instance.
+    if let Some((old, _)) = sessions::current(&ctx, &cookies)
+        .await
+        .map_err(AppError::answered)?
+    {
         ctx.streams.end_session(&old);
         ctx.store
             .delete_browser_session(&old)
             .await
             .map_err(store_failed)?;
+        if let Err(error) = ctx.store.notify_session_ended(&old).await {
+            tracing::warn!(%error, "telling the other instances about a replaced session failed");
+        }
     }
     let user = store::SessionUser {
         directory: ctx.user_directory.clone(),
@@ -136,7 +147,10 @@ pub async fn logout() -> Result<(), AppError> {
 
     let ctx = AppContext::current()?;
     let cookies = request_cookies().await?;
-    if let Some((_, session)) = sessions::current(&ctx, &cookies).await {
+    if let Some((_, session)) = sessions::current(&ctx, &cookies)
+        .await
+        .map_err(AppError::answered)?
+    {
         // Browser sessions first: from here on no tab (nor its event stream,
         // reconnecting) can reach the hub for this user and re-open Qlik.
         ctx.store
@@ -180,6 +194,7 @@ pub async fn current_viewer() -> Result<Option<ViewerInfo>, AppError> {
     let cookies = request_cookies().await?;
     Ok(sessions::current(&ctx, &cookies)
         .await
+        .map_err(AppError::answered)?
         .map(|(_, session)| ViewerInfo {
             display_name: session.user.display_name,
         }))

@@ -26,7 +26,9 @@ pub enum AppError {
     #[error("Qlik Sense refused the request. Try again, or contact support.")]
     QlikRefused,
     /// The server's session store failed (details only in the server's log).
-    #[error("The server cannot reach its session store. Please try again later.")]
+    #[error(
+        "The server is temporarily unavailable (its session store cannot be reached). Please try again in a moment."
+    )]
     StoreUnavailable,
     /// Too many failed logins: the next attempt is accepted after this wait.
     #[error("Too many failed attempts — try again in {retry_after_seconds} seconds.")]
@@ -227,7 +229,7 @@ mod tests {
         );
         assert_eq!(
             AppError::from(hub::Error::Store("disk full at /var/lib".into())).to_string(),
-            "The server cannot reach its session store. Please try again later."
+            "The server is temporarily unavailable (its session store cannot be reached). Please try again in a moment."
         );
         assert_eq!(
             AppError::from(hub::Error::Qlik(qlik::Error::Timeout)).status(),

@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
 /// Everything that can stop the server from starting or serving.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -44,4 +47,19 @@ pub enum ServerError {
     /// A background task of the server ended abnormally.
     #[error("server task failed: {0}")]
     Task(String),
+}
+
+/// Seconds a client is asked to wait after a store outage's 503.
+const STORE_RETRY_AFTER: &str = "5";
+
+/// The answer to a request the server cannot serve right now because its
+/// session store failed (`error` says so): a quick 503 with the message and
+/// `Retry-After`, never a logout or a redirect to the login page.
+pub(crate) fn store_unavailable(error: &app::error::AppError) -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, STORE_RETRY_AFTER)],
+        error.to_string(),
+    )
+        .into_response()
 }

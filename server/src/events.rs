@@ -38,8 +38,12 @@ pub struct EventsQuery {
 /// registry ends it at once), idle or absolute timeout (a timer here), or
 /// server shutdown. It is not a use of the session.
 pub async fn stream(ctx: AppContext, cookies: Cookies, query: EventsQuery) -> Response {
-    let Some((token, session)) = sessions::current(&ctx, &cookies).await else {
-        return (StatusCode::UNAUTHORIZED, AppError::SessionEnded.to_string()).into_response();
+    let (token, session) = match sessions::current(&ctx, &cookies).await {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return (StatusCode::UNAUTHORIZED, AppError::SessionEnded.to_string()).into_response();
+        }
+        Err(error) => return crate::error::store_unavailable(&error),
     };
     let Some(page) = ctx.pages.get(query.page.as_deref()) else {
         return (StatusCode::NOT_FOUND, "This page does not exist.").into_response();

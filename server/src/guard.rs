@@ -37,7 +37,12 @@ pub async fn require_login(
     if request.method() != Method::GET || is_public(path) {
         return next.run(request).await;
     }
-    if let Some((token, session)) = sessions::current(&ctx, &cookies).await {
+    let found = match sessions::current(&ctx, &cookies).await {
+        Ok(found) => found,
+        // An outage is not a logout: "try again", not the login page.
+        Err(error) => return crate::error::store_unavailable(&error),
+    };
+    if let Some((token, session)) = found {
         // The page's server functions use this lookup instead of their own.
         request
             .extensions_mut()

@@ -136,7 +136,9 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let store = wiring::store(&config).await?;
     let pages = Arc::new(config.dashboard_pages()?);
     let (hub, qps, embedded_qlik) = wiring::hub(&config, &pages, store.clone()).await?;
+    let notices = store.notices(&config.session.url());
     let readiness = ready::Readiness {
+        notices: notices.as_ref().map(store::Notices::health),
         store: store.clone(),
         qps,
         user_directory: config.qlik.user_directory.clone(),
@@ -207,12 +209,19 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         None => None,
     };
 
-    tasks.push(tokio::spawn(notices::run(
-        store.clone(),
-        config.session.url(),
-        streams.clone(),
-        stop_signal(stopped.clone()),
-    )));
+    if let Some(notices) = notices {
+        let sessions = notices::Sessions {
+            store: store.clone(),
+            idle: config.session.idle_timeout,
+            absolute: config.session.absolute_timeout,
+        };
+        tasks.push(tokio::spawn(notices::run(
+            notices,
+            sessions,
+            streams.clone(),
+            stop_signal(stopped.clone()),
+        )));
+    }
     tasks.push(tokio::spawn(sweep::run(
         store,
         config.session.idle_timeout,

@@ -1,6 +1,8 @@
 //! `/readyz`: is the server able to log people in and serve them? 200 when the
-//! store is writable, Qlik's QPS answers and (unless embedded) the directory
-//! accepts the service account; else 503 naming what fails. `/healthz` stays
+//! store is writable, Qlik's QPS answers, (unless embedded) the directory
+//! accepts the service account and (several instances on PostgreSQL) the
+//! logout notices of the other instances are heard; else 503 naming what
+//! fails. `/healthz` stays
 //! a liveness check (the process answers).
 
 use std::time::Duration;
@@ -28,6 +30,8 @@ pub struct Readiness {
     pub user_directory: String,
     /// The configured LDAP directory; `None` when embedded (in-process).
     pub directory: Option<directory::Directory>,
+    /// Whether the other instances' notices are heard; `None` on SQLite.
+    pub notices: Option<store::NoticeHealth>,
 }
 
 /// The JSON body of `/readyz`.
@@ -38,7 +42,8 @@ struct Report {
 }
 
 impl Readiness {
-    /// The failing dependencies (`store`, `qps`, `directory`); empty when ready.
+    /// The failing dependencies (`store`, `qps`, `directory`, `notices`);
+    /// empty when ready.
     pub async fn failing(&self) -> Vec<&'static str> {
         let store = within(self.store.check_writable());
         let probe = UserRef::new(self.user_directory.clone(), PROBE_USER);
@@ -50,11 +55,17 @@ impl Readiness {
             }
         };
         let (store, qps, directory) = tokio::join!(store, qps, directory);
-        [("store", store), ("qps", qps), ("directory", directory)]
-            .into_iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(name, _)| name)
-            .collect()
+        let notices = self.notices.as_ref().is_none_or(|n| n.is_listening());
+        [
+            ("store", store),
+            ("qps", qps),
+            ("directory", directory),
+            ("notices", notices),
+        ]
+        .into_iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(name, _)| name)
+        .collect()
     }
 
     /// The response for `GET /readyz`.

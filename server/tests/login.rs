@@ -118,7 +118,7 @@ async fn a_failing_store_is_not_described_to_the_browser() {
         .replace('+', " ");
         let shown = form_urlencoded_decode(&shown);
         assert!(
-            shown.contains("The server cannot reach its session store"),
+            shown.contains("The server is temporarily unavailable"),
             "{status} {shown}"
         );
         for detail in ["broken", "browser_sessions", "sqlite", "session store:"] {

@@ -262,6 +262,86 @@ async fn logout_on_one_instance_ends_everything_on_every_instance() {
 }
 
 #[tokio::test]
+async fn a_new_login_in_a_browser_ends_the_old_sessions_streams_on_every_instance() {
+    let site = Site::start(|_| {}).await;
+    site.login(&site.a, "alice-password").await;
+    let mut on_b = site.events(&site.b).await;
+    let mut on_a = site.events(&site.a).await;
+    // Another browser of the same user keeps its session and stream.
+    let other = support::client();
+    let login = other
+        .post(site.b.url("/api/login"))
+        .headers(site.b.same_origin_headers())
+        .form(&[("username", "alice"), ("password", "alice-password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(support::location(&login), "/");
+    let response = other.get(site.b.url("/api/events")).send().await.unwrap();
+    let mut other_stream = EventStream::from_response(response);
+    other_stream.next_event(Duration::from_secs(5)).await;
+    // The first browser logs in again, on A: its old session ends.
+    assert_eq!(
+        support::location(&site.login(&site.a, "alice-password").await),
+        "/"
+    );
+    for (name, stream) in [("A", &mut on_a), ("B", &mut on_b)] {
+        let ended = stream.ended_within(Duration::from_secs(3)).await;
+        assert!(
+            ended.is_some_and(|t| t < Duration::from_secs(1)),
+            "the old session's stream on {name} ended after {ended:?}"
+        );
+    }
+    assert_eq!(
+        other_stream.ended_within(Duration::from_millis(500)).await,
+        None,
+        "the other browser's stream stays open"
+    );
+    // The new session works on both.
+    site.dashboard(&site.b).await;
+    site.dashboard(&site.a).await;
+}
+
+#[tokio::test]
+async fn parallel_first_logins_of_one_user_on_two_instances_all_succeed_on_one_qlik_session() {
+    let site = Site::start(|config| {
+        config.login.throttle.free_failures = 1_000;
+        config.login.throttle.address_free_failures = 1_000;
+    })
+    .await;
+    for round in 0..3 {
+        // Twenty browsers at once, split over both instances.
+        let logins = (0..20).map(|i| {
+            let on = if i % 2 == 0 { &site.a } else { &site.b };
+            async move {
+                let browser = support::client();
+                let login = browser
+                    .post(on.url("/api/login"))
+                    .headers(on.same_origin_headers())
+                    .form(&[("username", "alice"), ("password", "alice-password")])
+                    .send()
+                    .await
+                    .unwrap();
+                (support::location(&login), browser, on)
+            }
+        });
+        let logged_in = futures::future::join_all(logins).await;
+        for (location, browser, on) in &logged_in {
+            assert_eq!(location, "/", "round {round}: every login succeeds");
+            let page = browser.get(on.url("/")).send().await.unwrap();
+            assert_eq!(page.status(), 200, "round {round}");
+        }
+        let sessions = site.qlik_sessions().await;
+        assert_eq!(sessions.len(), 1, "round {round}: one Qlik session");
+        // Qlik forgets it (restart, timeout): the next round is a first
+        // login again.
+        site.qps().delete_session(&sessions[0]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(site.sim.stats().tickets_issued, 3, "one ticket per round");
+}
+
+#[tokio::test]
 async fn when_one_instance_dies_the_other_serves_the_same_selections_on_the_same_qlik_session() {
     let site = Site::start(|_| {}).await;
     site.login(&site.a, "alice-password").await;

@@ -71,7 +71,7 @@ mod server {
             .await
             .map_err(|_| AppError::SessionEnded)?;
         let (_, session) = sessions::current(&ctx, &cookies)
-            .await
+            .await?
             .ok_or(AppError::SessionEnded)?;
         let engine = sessions::engine(&ctx, &session, &page.config.app_id).await?;
         Ok(OnPage { ctx, page, engine })

@@ -5,6 +5,7 @@ use tower_cookies::cookie::SameSite;
 use tower_cookies::{Cookie, Cookies};
 
 use super::context::AppContext;
+use crate::error::AppError;
 
 /// The browser session the login guard already looked up for this request
 /// (in the request's extensions), so a page reads the store once.
@@ -12,17 +13,22 @@ use super::context::AppContext;
 pub struct LookedUp(pub SessionToken, pub BrowserSession);
 
 /// The live browser session of a request, if its cookie names one: the one
-/// the guard looked up, or else from the store.
+/// the guard looked up, or else from the store. A store that cannot be read
+/// is [`AppError::StoreUnavailable`] (a 503 "try again"), never "no
+/// session": an outage must not look like a logout.
 pub async fn current(
     ctx: &AppContext,
     cookies: &Cookies,
-) -> Option<(SessionToken, BrowserSession)> {
-    let token = SessionToken::from_cookie(cookies.get(&ctx.sessions.cookie_name)?.value());
+) -> Result<Option<(SessionToken, BrowserSession)>, AppError> {
+    let Some(cookie) = cookies.get(&ctx.sessions.cookie_name) else {
+        return Ok(None);
+    };
+    let token = SessionToken::from_cookie(cookie.value());
     if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>()
         && let Some(LookedUp(known, session)) = parts.extensions.get::<LookedUp>()
         && *known == token
     {
-        return Some((token, session.clone()));
+        return Ok(Some((token, session.clone())));
     }
     lookup(ctx, token).await
 }
@@ -31,8 +37,8 @@ pub async fn current(
 pub async fn lookup(
     ctx: &AppContext,
     token: SessionToken,
-) -> Option<(SessionToken, BrowserSession)> {
-    match ctx
+) -> Result<Option<(SessionToken, BrowserSession)>, AppError> {
+    let session = ctx
         .store
         .browser_session(
             &token,
@@ -40,14 +46,11 @@ pub async fn lookup(
             ctx.sessions.absolute_timeout,
         )
         .await
-    {
-        Ok(Some(session)) => Some((token, session)),
-        Ok(None) => None,
-        Err(error) => {
+        .map_err(|error| {
             tracing::error!(%error, "reading the session store failed");
-            None
-        }
-    }
+            AppError::StoreUnavailable
+        })?;
+    Ok(session.map(|session| (token, session)))
 }
 
 /// Sets the session cookie: HttpOnly, SameSite=Lax, Secure over https.

@@ -124,6 +124,27 @@ impl Streams {
         }
     }
 
+    /// Ends the streams of the browser session whose token hashes to
+    /// `digest` ([`SessionToken::digest_hex`]: another instance's notice).
+    pub fn end_session_digest(&self, digest: &str) {
+        for list in self.lock().by_user.values() {
+            for entry in list.iter().filter(|e| e.session.digest_hex() == digest) {
+                entry.ended.cancel();
+            }
+        }
+    }
+
+    /// The browser sessions with an open stream (each once).
+    pub fn sessions(&self) -> Vec<SessionToken> {
+        let mut sessions: Vec<SessionToken> = Vec::new();
+        for entry in self.lock().by_user.values().flatten() {
+            if !sessions.contains(&entry.session) {
+                sessions.push(entry.session.clone());
+            }
+        }
+        sessions
+    }
+
     /// Ends every stream of a user (logout everywhere).
     pub fn end_user(&self, directory: &str, user_id: &str) {
         let key = (directory.to_owned(), user_id.to_owned());
@@ -163,6 +184,19 @@ mod tests {
         streams.end_session(&a);
         assert!(is_ended(&on_a) && is_ended(&bob));
         assert!(!on_a.was_replaced(), "ended, not replaced");
+        assert!(!is_ended(&on_b));
+    }
+
+    #[test]
+    fn another_instances_notice_ends_a_session_by_its_digest() {
+        let streams = Streams::new(10);
+        let (a, b) = (SessionToken::generate(), SessionToken::generate());
+        let on_a = streams.open("CORP", "alice", &a);
+        let on_b = streams.open("CORP", "alice", &b);
+        let again_a = streams.open("CORP", "alice", &a);
+        assert_eq!(streams.sessions().len(), 2, "each session once");
+        streams.end_session_digest(&a.digest_hex());
+        assert!(is_ended(&on_a) && is_ended(&again_a));
         assert!(!is_ended(&on_b));
     }
 

@@ -7,5 +7,5 @@ mod login_throttle;
 mod throttle;
 
 pub use authenticator::{AuthError, Authenticator, BoxFuture, Identity};
-pub use login_throttle::{Attempt, LoginThrottle, SharedAttempt};
+pub use login_throttle::{Attempt, LoginThrottle, Refused, SharedAttempt};
 pub use throttle::{Reservation, Throttle, ThrottleConfig, Throttled};

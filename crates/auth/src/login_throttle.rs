@@ -23,6 +23,16 @@ pub enum LoginThrottle {
     },
 }
 
+/// Why a login attempt was not admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Too many failures: the next attempt is accepted after the wait.
+    Throttled(Throttled),
+    /// The shared store could not be asked. Not the user's doing: they are
+    /// told to try again, not to wait as if they had guessed wrong.
+    StoreUnavailable,
+}
+
 /// An admitted login attempt; it counts as a failure until settled.
 /// Dropping it unsettled (the directory could not be asked) releases it.
 #[must_use = "settle the attempt with `failed` or `succeeded`"]
@@ -105,11 +115,15 @@ impl Clock {
 
 impl LoginThrottle {
     /// Admits an attempt of `username` from `address` now, or says how long
-    /// to wait. A store that cannot be asked refuses (fails closed).
-    pub async fn begin(&self, username: &str, address: IpAddr) -> Result<Attempt<'_>, Throttled> {
+    /// to wait. A store that cannot be asked refuses (fails closed) with
+    /// [`Refused::StoreUnavailable`].
+    pub async fn begin(&self, username: &str, address: IpAddr) -> Result<Attempt<'_>, Refused> {
         let (config, store) = match self {
             LoginThrottle::Local(throttle) => {
-                return throttle.begin(username, address).map(Attempt::Local);
+                return throttle
+                    .begin(username, address)
+                    .map(Attempt::Local)
+                    .map_err(Refused::Throttled);
             }
             LoginThrottle::Shared { config, store } => (config, store),
         };
@@ -140,10 +154,11 @@ impl LoginThrottle {
                 address,
                 settled: false,
             })),
-            Ok(Err(throttled)) => Err(throttled),
-            Err(_) => Err(Throttled {
-                retry_after: config.base_delay.max(Duration::from_secs(1)),
-            }),
+            Ok(Err(throttled)) => Err(Refused::Throttled(throttled)),
+            Err(error) => {
+                tracing::error!(%error, "the shared login throttle cannot reach the store");
+                Err(Refused::StoreUnavailable)
+            }
         }
     }
 }

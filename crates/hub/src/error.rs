@@ -48,7 +48,9 @@ impl Error {
             Error::ProxySessionGone => {
                 "Qlik Sense cannot be reached right now. Try again in a moment."
             }
-            Error::Store(_) => "The server cannot reach its session store. Try again later.",
+            Error::Store(_) => {
+                "The server is temporarily unavailable (its session store cannot be reached). Please try again in a moment."
+            }
             Error::NotLoggedIn => "Your session has ended. Please log in again.",
             Error::UnknownObject(_) | Error::UnknownApp(_) => {
                 "This part of the dashboard does not exist."

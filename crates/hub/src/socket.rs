@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use qlik::proxy::SessionCookie;
 use qlik::qix::layout::GenericObjectLayout;
 use qlik::qix::{
-    ConnectOptions, Connection, Doc, EngineUrl, FieldValue, GenericObject, HandleEvent,
+    ConnectOptions, Connection, Doc, EngineUrl, FieldValue, GenericObject, Global, HandleEvent,
     SessionState,
 };
 use serde::Deserialize;
@@ -17,6 +17,13 @@ use crate::changes::Dirty;
 use crate::config::{AppObjects, HubConfig, ObjectDef};
 use crate::error::Result;
 use store::FieldSelection;
+
+/// The engine's "App already open" (`LOCERR_APP_ALREADY_OPEN`): `OpenDoc`
+/// on an engine session that has the app open.
+const APP_ALREADY_OPEN: i64 = 1002;
+/// The engine's "Resource already exists" (`LOCERR_GENERIC_ALREADY_EXISTS`):
+/// `CreateSessionObject` with an id the engine session already holds.
+const ALREADY_EXISTS: i64 = 3;
 
 /// Id of the current-selections object the hub keeps in every session.
 pub(crate) const SELECTIONS_ID: &str = "hub-current-selections";
@@ -102,7 +109,7 @@ pub(crate) async fn connect(
     };
     let (doc, state) = match doc {
         Some(doc) => (doc, SessionState::Attached),
-        None => (global.open_doc(&app.app_id).await?, SessionState::Created),
+        None => open_or_join(&global, &app.app_id).await?,
     };
     let mut objects = HashMap::new();
     for def in app.objects.iter().cloned().chain([selections_object()]) {
@@ -131,6 +138,20 @@ pub(crate) async fn connect(
     ))
 }
 
+/// Opens the app in the engine session. "Already open" means another
+/// socket of the same engine session (another instance serving the user, at
+/// the same moment) opened it first: this socket uses that one, as a
+/// reattached socket would (the opener re-applies the selections).
+async fn open_or_join(global: &Global, app_id: &str) -> Result<(Doc, SessionState)> {
+    match global.open_doc(app_id).await {
+        Ok(doc) => Ok((doc, SessionState::Created)),
+        Err(error) if error.engine_code() == Some(APP_ALREADY_OPEN) => {
+            Ok((global.get_active_doc().await?, SessionState::Attached))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 async fn fetch_or_create(doc: &Doc, def: &ObjectDef, attached: bool) -> Result<GenericObject> {
     match def {
         ObjectDef::Master { id } => Ok(doc.get_object(id).await?),
@@ -144,7 +165,14 @@ async fn fetch_or_create(doc: &Doc, def: &ObjectDef, attached: bool) -> Result<G
             }
             let mut properties = properties.clone();
             properties["qInfo"]["qId"] = Value::String(id.clone());
-            Ok(doc.create_session_object(properties).await?)
+            match doc.create_session_object(properties).await {
+                Ok(object) => Ok(object),
+                // Another socket of this engine session made it meanwhile.
+                Err(error) if error.engine_code() == Some(ALREADY_EXISTS) => {
+                    Ok(doc.get_object(id).await?)
+                }
+                Err(error) => Err(error.into()),
+            }
         }
     }
 }

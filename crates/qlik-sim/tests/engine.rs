@@ -35,6 +35,38 @@ async fn sockets_attach_while_the_engine_session_lives() {
     assert_eq!(none["error"]["code"], 1017);
 }
 
+/// Two sockets of one engine session racing to set it up (two instances
+/// serving one user): the second's `OpenDoc` is "already open" (1002) and
+/// its `CreateSessionObject` with the same id "already exists" (3); the app
+/// and the object are the first socket's, reached by `GetActiveDoc` and
+/// `GetObject`.
+#[tokio::test]
+async fn a_second_socket_finds_the_app_open_and_the_object_made() {
+    let sim = start(SimConfig::default()).await;
+    let cookie = redeem(&sim, &ticket(&sim, "alice").await).await;
+    let mut first = ws(&sim, "/app/sample-sales", Some(&cookie)).await;
+    assert_eq!(greeting(&mut first).await, "SESSION_CREATED");
+    let mut second = ws(&sim, "/app/sample-sales", Some(&cookie)).await;
+    assert_eq!(greeting(&mut second).await, "SESSION_ATTACHED");
+    let opened = call(&mut first, 1, -1, "OpenDoc", json!(["sample-sales"])).await;
+    let doc = opened["result"]["qReturn"]["qHandle"].as_i64().unwrap();
+    let props = json!({"qInfo": {"qId": "kpi-1", "qType": "kpi"}});
+    let made = call(&mut first, 2, doc, "CreateSessionObject", json!([props])).await;
+    assert_eq!(made["result"]["qReturn"]["qGenericId"], "kpi-1");
+
+    let twice = call(&mut second, 1, -1, "OpenDoc", json!(["sample-sales"])).await;
+    assert_eq!(twice["error"]["code"], 1002);
+    assert_eq!(twice["error"]["message"], "App already open");
+    let active = call(&mut second, 2, -1, "GetActiveDoc", json!([])).await;
+    let doc = active["result"]["qReturn"]["qHandle"].as_i64().unwrap();
+    let again = call(&mut second, 3, doc, "CreateSessionObject", json!([props])).await;
+    assert_eq!(again["error"]["code"], 3);
+    assert_eq!(again["error"]["message"], "Resource already exists");
+    assert_eq!(again["error"]["parameter"], "kpi-1");
+    let found = call(&mut second, 4, doc, "GetObject", json!(["kpi-1"])).await;
+    assert_eq!(found["result"]["qReturn"]["qGenericId"], "kpi-1");
+}
+
 #[tokio::test]
 async fn a_ttl_keeps_the_engine_session_after_the_last_socket() {
     let sim = start(SimConfig::default()).await;

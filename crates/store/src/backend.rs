@@ -17,6 +17,12 @@ static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The PostgreSQL schema (several instances).
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The longest a request waits for a PostgreSQL connection (a free one in
+/// the pool, or a new one when the database went away): past it the store
+/// answers an error at once, so a request during an outage gets a quick
+/// "try again" instead of hanging.
+pub(crate) const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Mode of the SQLite database file; SQLite gives its `-wal` and `-shm`
 /// files the database file's mode.
 #[cfg(unix)]
@@ -60,7 +66,7 @@ pub(crate) async fn connect(url: &str) -> Result<(AnyPool, Backend)> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let pool = AnyPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect(url)
             .await?;
         POSTGRES.run(&pool).await?;

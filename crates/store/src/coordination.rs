@@ -1,22 +1,15 @@
 //! What several instances on one PostgreSQL coordinate through it: a lock
 //! per user held while a Qlik session is made (so two instances racing make
-//! one), and logout notices (so every instance ends the user's streams).
-//! On SQLite (one instance) the lock is the hub's own single flight and
-//! notices stay in the process.
+//! one). On SQLite (one instance) the lock is the hub's own single flight.
+//! (Notices between instances are in `notices.rs`.)
 
-use futures_util::Stream;
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use sqlx::Any;
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::PgListener;
 
 use crate::backend::Backend;
 use crate::error::Result;
 use crate::store::{Store, UserKey};
-
-/// The PostgreSQL channel of logout notices.
-const LOGOUT_CHANNEL: &str = "mashup_logout";
 
 /// A user's lock (PostgreSQL advisory lock); released by [`UserLock::release`],
 /// or with its connection if the holder dies.
@@ -56,9 +49,6 @@ fn lock_id(key: &UserKey) -> i64 {
     i64::from_be_bytes(bytes)
 }
 
-/// A user a logout notice is about: (user directory, user id).
-pub type LoggedOut = (String, String);
-
 impl Store {
     /// Waits for and takes the lock of `key`'s user, across every instance
     /// on this database (a no-op on SQLite).
@@ -75,39 +65,6 @@ impl Store {
         Ok(UserLock {
             held: Some((connection, id)),
         })
-    }
-
-    /// Tells every instance that the user logged out (a no-op on SQLite).
-    pub async fn notify_logout(&self, directory: &str, user_id: &str) -> Result<()> {
-        if self.backend() == Backend::Postgres {
-            let payload = serde_json::to_string(&(directory, user_id))
-                .map_err(|e| crate::Error::Corrupt(e.to_string()))?;
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(LOGOUT_CHANNEL)
-                .bind(payload)
-                .execute(self.pool())
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Logout notices from every instance (including this one), or `None` on
-    /// SQLite. `url` is the store's PostgreSQL URL.
-    pub async fn logout_notices(
-        &self,
-        url: &str,
-    ) -> Result<Option<impl Stream<Item = LoggedOut> + Send + use<>>> {
-        if self.backend() != Backend::Postgres {
-            return Ok(None);
-        }
-        let mut listener = PgListener::connect(url).await?;
-        listener.listen(LOGOUT_CHANNEL).await?;
-        Ok(Some(listener.into_stream().filter_map(
-            |notice| async move {
-                let notice = notice.ok()?;
-                serde_json::from_str::<LoggedOut>(notice.payload()).ok()
-            },
-        )))
     }
 }
 

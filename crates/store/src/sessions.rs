@@ -32,6 +32,13 @@ impl SessionToken {
     pub(crate) fn digest(&self) -> Vec<u8> {
         Sha256::digest(self.0.as_bytes()).to_vec()
     }
+
+    /// The token's hash in hex: what names the session between instances
+    /// (the store keeps the same hash, so it reveals nothing the store does
+    /// not hold).
+    pub fn digest_hex(&self) -> String {
+        self.digest().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 impl std::fmt::Debug for SessionToken {

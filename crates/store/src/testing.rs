@@ -83,16 +83,8 @@ impl TestPostgres {
             "initdb",
             &["-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"],
         )?;
-        let options = format!(
-            "-p {port} -k {path} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        );
-        let log = format!("{path}/pg.log");
-        run(
-            &bin,
-            "pg_ctl",
-            &["-D", &data, "-l", &log, "-w", "-o", &options, "start"],
-        )?;
         let server = Self { dir, bin, port };
+        server.pg_ctl_start()?;
         run(
             &server.bin,
             "createdb",
@@ -107,6 +99,53 @@ impl TestPostgres {
             ],
         )?;
         Ok(server)
+    }
+
+    fn data_dir(&self) -> Result<String, String> {
+        self.dir
+            .path()
+            .join("data")
+            .to_str()
+            .map(str::to_owned)
+            .ok_or_else(|| "temp dir is not UTF-8".to_owned())
+    }
+
+    fn pg_ctl_start(&self) -> Result<(), String> {
+        let path = self.dir.path().to_str().ok_or("temp dir is not UTF-8")?;
+        let options = format!(
+            "-p {} -k {path} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            self.port
+        );
+        let log = format!("{path}/pg.log");
+        run(
+            &self.bin,
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data_dir()?,
+                "-l",
+                &log,
+                "-w",
+                "-o",
+                &options,
+                "start",
+            ],
+        )
+    }
+
+    /// Stops the server as an outage would (`pg_ctl stop -m fast`, as a service stop does:
+    /// every connection is ended, new ones are refused), keeping its data for
+    /// [`TestPostgres::resume`]. Panics with the reason when it cannot.
+    pub fn stop(&self) {
+        self.data_dir()
+            .and_then(|data| run(&self.bin, "pg_ctl", &["-D", &data, "-m", "fast", "stop"]))
+            .unwrap_or_else(|reason| panic!("stopping the test PostgreSQL: {reason}"));
+    }
+
+    /// Starts the stopped server again, on the same port with the same data.
+    pub fn resume(&self) {
+        self.pg_ctl_start()
+            .unwrap_or_else(|reason| panic!("restarting the test PostgreSQL: {reason}"));
     }
 
     /// `postgres://postgres@127.0.0.1:PORT/mashup`.

@@ -288,34 +288,15 @@ async fn on_postgres_a_user_lock_is_held_across_connections_and_instances() {
 }
 
 #[tokio::test]
-async fn on_postgres_every_instance_hears_a_logout() {
-    use futures_util::StreamExt;
-    let server = TestPostgres::start();
-    let url = server.url();
-    let db = Database::Postgres(server);
-    let (a, b) = (
-        db.store(&SealingKey::generate_base64()).await,
-        db.store(&SealingKey::generate_base64()).await,
-    );
-    let mut heard = Box::pin(
-        b.logout_notices(&url)
-            .await
-            .unwrap()
-            .expect("PostgreSQL listens"),
-    );
-    a.notify_logout("CORP", "alice").await.unwrap();
-    let notice = tokio::time::timeout(Duration::from_secs(2), heard.next())
-        .await
-        .expect("a notice in time");
-    assert_eq!(notice, Some(("CORP".to_owned(), "alice".to_owned())));
-}
-
-#[tokio::test]
 async fn on_sqlite_there_is_nothing_to_coordinate() {
     let db = Database::Sqlite(tempfile::tempdir().unwrap());
     let store = db.store(&SealingKey::generate_base64()).await;
-    assert!(store.logout_notices("unused").await.unwrap().is_none());
+    assert!(store.notices("unused").is_none());
     store.notify_logout("CORP", "alice").await.unwrap();
+    store
+        .notify_session_ended(&SessionToken::generate())
+        .await
+        .unwrap();
     store
         .lock_user(&key().user())
         .await
