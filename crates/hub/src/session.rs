@@ -22,6 +22,7 @@ use crate::view_cache::SessionViews;
 use crate::watcher;
 
 mod bookmarks;
+mod patches;
 mod proxy_session;
 use store::{EngineKey, FieldSelection};
 

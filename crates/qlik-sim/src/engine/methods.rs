@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::EngineData;
 use super::bookmarks::{self, Bookmarks};
 use super::rpc::{Request, RpcError};
+use super::{EngineData, patches};
 use crate::catalog::Catalog;
 use crate::data::{self, App, ObjectError};
 use crate::state::User;
@@ -101,6 +101,8 @@ pub(crate) struct Outcome {
     pub selections_changed: bool,
     /// A bookmark was created or destroyed: the bookmark lists changed.
     pub bookmarks_changed: bool,
+    /// The called object's properties changed: its layout did.
+    pub object_changed: bool,
     /// Handles released by the call.
     pub closed: Vec<i64>,
 }
@@ -110,11 +112,19 @@ impl Outcome {
         Self::changed(result, false)
     }
 
+    /// An empty result that changed the called object's layout.
+    pub(super) fn object_changed() -> Self {
+        let mut outcome = Self::plain(json!({}));
+        outcome.object_changed = true;
+        outcome
+    }
+
     pub(super) fn changed(result: Value, changed: bool) -> Self {
         Self {
             result,
             selections_changed: changed,
             bookmarks_changed: false,
+            object_changed: false,
             closed: Vec::new(),
         }
     }
@@ -364,9 +374,38 @@ fn object(call: Call<'_>, app: &Arc<App>, id: &str) -> Result<Outcome, RpcError>
                 layout["qBookmarkList"] =
                     bookmarks::bookmark_list(call.bookmarks, app, call.user, definition);
             }
+            layout["qHasSoftPatches"] = json!(data.soft.contains_key(id));
             Ok(Outcome::plain(json!({"qLayout": layout})))
         }
-        "GetProperties" => Ok(Outcome::plain(json!({"qProp": properties}))),
+        "GetProperties" => Ok(Outcome::plain(
+            json!({"qProp": data.properties(id).unwrap_or(properties)}),
+        )),
+        "GetEffectiveProperties" => Ok(Outcome::plain(json!({"qProp": properties}))),
+        "ApplyPatches" => {
+            let patches = request
+                .param(0, "qPatches")
+                .ok_or_else(|| RpcError::bad_params("qPatches"))?;
+            let soft = request
+                .param(1, "qSoftPatch")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let mut next = properties;
+            patches::apply(&mut next, patches)?;
+            if soft {
+                data.soft.insert(id.to_owned(), next);
+            } else if data.objects.contains_key(id) {
+                data.objects.insert(id.to_owned(), next);
+            } else {
+                return Err(RpcError::new(5, "Access denied", id.to_owned()));
+            }
+            Ok(Outcome::object_changed())
+        }
+        "ClearSoftPatches" => {
+            let had = data.soft.remove(id).is_some();
+            let mut outcome = Outcome::object_changed();
+            outcome.object_changed = had;
+            Ok(outcome)
+        }
         "SetProperties" => {
             let mut next = request
                 .param(0, "qProp")

@@ -135,6 +135,11 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
                                     change = handles.objects();
                                 } else if o.bookmarks_changed {
                                     change = list_handles(&handles, &data);
+                                } else if o.object_changed {
+                                    // Other sockets of the session report
+                                    // all their objects (more than needed).
+                                    let _ = data.changes.send(socket_id);
+                                    change = vec![request.handle];
                                 }
                                 if let (true, Some(app)) = (o.bookmarks_changed, &data.app) {
                                     state.bookmarks.announce(&app.id, &user, socket_id);
