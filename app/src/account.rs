@@ -136,7 +136,7 @@ pub async fn login(
         .map_err(store_failed)?;
     sessions::set_cookie(&ctx, &cookies, &token);
     tracing::info!(target: "audit", user = ?identity.user_id, %address, outcome = "success", "login");
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    leptos_axum::redirect(&landing(&safe_next(next.as_deref())));
     Ok(())
 }
 
@@ -305,6 +305,29 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// Where a login goes for a local path: the path itself, except a download
+/// (`/export/…`), which would leave the browser on the login page while the
+/// file arrives. It goes to the download's page instead (`?page=NAME`:
+/// `/NAME`, else `/`), where the same download link is one click away.
+pub fn landing(path: &str) -> String {
+    let Some(download) = path.strip_prefix("/export/") else {
+        return path.to_owned();
+    };
+    let page = download
+        .split_once('?')
+        .and_then(|(_, query)| query.split('&').find_map(|p| p.strip_prefix("page=")))
+        .filter(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    match page {
+        Some(name) => format!("/{name}"),
+        None => "/".to_owned(),
+    }
+}
+
 fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.contains("//")
@@ -315,7 +338,18 @@ fn is_local_path(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{landing, safe_next};
+
+    #[test]
+    fn a_download_lands_on_its_page() {
+        assert_eq!(landing("/export/table-0.csv"), "/");
+        assert_eq!(landing("/export/chart-1.xlsx?page=support"), "/support");
+        assert_eq!(landing("/export/t.csv?x=1&page=a-b_2"), "/a-b_2");
+        assert_eq!(landing("/export/t.csv?page=../x"), "/");
+        assert_eq!(landing("/export/t.csv?page="), "/");
+        assert_eq!(landing("/support?x=1"), "/support?x=1");
+        assert_eq!(landing("/"), "/");
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

@@ -71,18 +71,44 @@ test('11. a click on a bar selects its value, Enter on a focused bar too; every 
   await clearAll(page);
 });
 
-test('12. bookmarks: save the selections, apply them later, delete them', async ({ page }) => {
+test('12. bookmarks: save, apply, delete after a confirmation; the panel closes on Escape and a click outside', async ({
+  page,
+}) => {
   await freshLogin(page, 'erin');
   await select(page, 'Region', 'EMEA');
-  await page.getByRole('button', { name: 'Bookmarks' }).click();
-  await page.getByLabel('Name of the current selections').fill('EMEA only');
+  const toggle = page.getByRole('button', { name: 'Bookmarks' });
+  const name = page.getByLabel('Name of the current selections');
+  await toggle.click();
+  await name.fill('EMEA only');
   await page.getByRole('button', { name: 'Save bookmark' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved “EMEA only”.' })).toBeVisible();
   await expect(page.locator('.bookmark-title')).toContainText(['EMEA only']);
+  // Escape closes the panel and gives the focus back to its button.
+  await name.focus();
+  await page.keyboard.press('Escape');
+  await expect(name).toBeHidden();
+  await expect(toggle).toBeFocused();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  // So does a click outside it.
+  await toggle.click();
+  await expect(name).toBeVisible();
+  await page.getByRole('heading', { level: 1 }).click();
+  await expect(name).toBeHidden();
   await page.getByRole('button', { name: 'Clear all' }).click();
   await expect(page.locator('.chip')).toHaveCount(0);
+  await toggle.click();
   await page.getByRole('button', { name: 'Apply EMEA only' }).click();
   await expect(chip(page, 'Region')).toHaveText('EMEA');
+  // Delete asks first: Cancel keeps the bookmark, OK deletes it.
+  let question = '';
+  page.once('dialog', (dialog) => {
+    question = dialog.message();
+    void dialog.dismiss();
+  });
+  await page.getByRole('button', { name: 'Delete EMEA only' }).click();
+  expect(question).toContain('“EMEA only”');
+  await expect(page.locator('.bookmark-title')).toContainText(['EMEA only']);
+  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Delete EMEA only' }).click();
   await expect(page.locator('.bookmark-title')).toHaveCount(0);
   await expect(page.getByText('No bookmarks yet.')).toBeVisible();
@@ -146,7 +172,7 @@ test('14. pages: the navigation opens the support app in the same Qlik session, 
 
 test('15. the theme: the company name, logo and brand colour, without rebuilding', async ({ page }) => {
   await freshLogin(page, 'mallory');
-  await expect(page).toHaveTitle(/Sales overview/);
+  await expect(page).toHaveTitle('Sales overview – Acme Insights');
   const brand = page.locator('header.topbar .brand');
   await expect(brand).toHaveText('Acme Insights');
   const logo = brand.locator('img.brand-logo');

@@ -130,6 +130,14 @@ test('2b. list boxes search and work with the keyboard; tables page and sort', a
   const sales = await table.locator('tbody tr td:nth-child(3)').allTextContents();
   const numbers = sales.map((text) => Number(text.replace(/,/g, '')));
   expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+  // The sort is the engine object's state: a reload keeps it.
+  await page.reload();
+  await dashboardReady(page);
+  await expect(salesHeader).toHaveAttribute('aria-sort', 'descending');
+  expect(await table.locator('tbody tr td:nth-child(3)').allTextContents()).toEqual(sales);
+  // A third click: the table's own order again.
+  await salesHeader.getByRole('button').click();
+  await expect(salesHeader).toHaveAttribute('aria-sort', 'none');
 });
 
 test('3. twenty refreshes keep the selections and the one Qlik session', async ({ page }) => {

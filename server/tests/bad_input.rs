@@ -67,8 +67,8 @@ async fn page_bounds_and_value_lists_are_checked() {
     assert!(text.contains("cannot start at row"), "{text}");
     let (status, text) = answer(
         &app,
-        "/api/table-page",
-        "object_id=table-0&first_row=0&sort[column]=99&sort[descending]=false",
+        "/api/sort-table",
+        "object_id=table-0&sort[column]=99&sort[descending]=false",
     )
     .await;
     assert_eq!(status, 400, "{text}");

@@ -259,5 +259,191 @@ async fn a_download_past_the_row_limit_is_refused_with_a_message() {
     // Within the limit, the same object downloads.
     let response = app.get("/export/chart-0.csv").await;
     assert_eq!(response.status(), 200, "5 categories: within the limit");
+    // The page asks first (`check_download`), and shows the same message.
+    let check = app.call("/api/check-download", "object_id=table-0").await;
+    assert_eq!(check.status(), 200);
+    let refusal: serde_json::Value = check.json().await.unwrap();
+    assert!(refusal.as_str().unwrap().contains("at most 5"), "{refusal}");
+    let check = app.call("/api/check-download", "object_id=chart-0").await;
+    assert_eq!(check.status(), 200);
+    assert!(check.json::<serde_json::Value>().await.unwrap().is_null());
+    let check = app.call("/api/check-download", "object_id=kpi-0").await;
+    assert_eq!(check.status(), 404);
+    app.stop().await;
+}
+
+/// A qlik-sim app (`--apps` folder) whose dimension values look like numbers
+/// but are not written as their numbers: ids with leading zeros, a sign, a
+/// trailing zero, an exponent.
+fn ids_app(dir: &std::path::Path) {
+    let app = dir.join("ids");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(app.join("app.toml"), "id = \"ids\"\nname = \"Item ids\"\n").unwrap();
+    std::fs::write(
+        app.join("Items.csv"),
+        "ItemID,Code,Amount\n00123,+1,5\n1.50,1e3,7\n42,x,3\n",
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn dimension_values_keep_their_text_unless_it_is_the_numbers_own() {
+    let apps = tempfile::tempdir().unwrap();
+    ids_app(apps.path());
+    let sim = qlik_sim::Simulator::start(qlik_sim::SimConfig {
+        apps_dir: Some(apps.path().to_owned()),
+        ..qlik_sim::SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let app = TestServer::start_with(|config| {
+        config.qlik.qps_url = Some(format!("http://{}", sim.qps_addr()));
+        config.qlik.proxy_url = Some(format!("http://{}", sim.proxy_addr()));
+        config.allow_demo_directory = true;
+        config.dashboard = DashboardConfig {
+            app_id: "ids".into(),
+            title: "Items".into(),
+            filters: Vec::new(),
+            kpis: Vec::new(),
+            charts: Vec::new(),
+            tables: vec![app::dashboard::config::TableDef {
+                title: "Items".into(),
+                dimensions: vec!["ItemID".into(), "Code".into()],
+                measures: vec![app::dashboard::config::MeasureDef {
+                    label: "Amount".into(),
+                    expression: "Sum(Amount)".into(),
+                }],
+                page_size: 20,
+            }],
+            masters: Vec::new(),
+            ..DashboardConfig::default()
+        };
+    })
+    .await;
+    app.login("alice", "alice-password").await;
+
+    let (_, bytes) = download(&app, "/export/table-0.csv").await;
+    let text = String::from_utf8(bytes).unwrap();
+    let mut lines: Vec<&str> = text.lines().skip(1).collect();
+    lines.sort_unstable();
+    // `+1` keeps its text, with the formula defence in front of it.
+    assert_eq!(lines, ["00123,'+1,5", "1.50,1e3,7", "42,x,3"], "{text}");
+
+    let (_, bytes) = download(&app, "/export/table-0.xlsx").await;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let mut rows: Vec<Vec<Data>> = sheet.rows().skip(1).map(<[Data]>::to_vec).collect();
+    rows.sort_by_key(|row| row[0].to_string());
+    let text = |t: &str| Data::String(t.to_owned());
+    assert_eq!(
+        rows,
+        [
+            vec![text("00123"), text("+1"), Data::Float(5.0)],
+            vec![text("1.50"), text("1e3"), Data::Float(7.0)],
+            vec![Data::Float(42.0), text("x"), Data::Float(3.0)],
+        ]
+    );
+    app.stop().await;
+}
+
+/// The Sales column (the third) of a CSV download, in the file's order.
+fn csv_sales(bytes: &[u8]) -> Vec<f64> {
+    let text = std::str::from_utf8(bytes)
+        .unwrap()
+        .trim_start_matches('\u{feff}');
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|record| record.unwrap()[2].parse().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn downloads_follow_the_tables_sort_which_survives_a_reload() {
+    let app = TestServer::start().await;
+    app.login("alice", "alice-password").await;
+    let (_, own_order) = download(&app, "/export/table-0.csv").await;
+    let own_sales = csv_sales(&own_order);
+    assert!(
+        !own_sales.is_sorted_by(|a, b| a >= b),
+        "not by sales already"
+    );
+
+    let sorted = app
+        .call(
+            "/api/sort-table",
+            "object_id=table-0&sort[column]=2&sort[descending]=true",
+        )
+        .await;
+    assert_eq!(sorted.status(), 200);
+    let sorted: serde_json::Value = sorted.json().await.unwrap();
+    let by_sales = serde_json::json!({"column": 2, "descending": true});
+    assert_eq!(sorted["sort"], by_sales);
+    assert_eq!(sorted["first_row"], 0);
+
+    // A reload shows the same sort and rows: the engine object keeps it.
+    let view = app.dashboard().await;
+    assert_eq!(view["tables"][0]["sort"], by_sales);
+    assert_eq!(view["tables"][0]["rows"], sorted["rows"]);
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(
+        html.contains("aria-sort=\"descending\""),
+        "the page shows it"
+    );
+    // The next page continues in that order.
+    let next = app
+        .call("/api/table-page", "object_id=table-0&first_row=20")
+        .await;
+    let next: serde_json::Value = next.json().await.unwrap();
+    assert_eq!(next["sort"], by_sales);
+
+    // Both downloads come in the table's order, every row.
+    let (_, bytes) = download(&app, "/export/table-0.csv").await;
+    let sales = csv_sales(&bytes);
+    assert_eq!(sales.len(), own_sales.len());
+    assert!(
+        sales.is_sorted_by(|a, b| a >= b),
+        "CSV by sales, largest first"
+    );
+    let (_, bytes) = download(&app, "/export/table-0.xlsx").await;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let xlsx_sales: Vec<f64> = sheet
+        .rows()
+        .skip(1)
+        .map(|row| match row[2] {
+            Data::Float(n) => n,
+            ref other => panic!("a measure is a number, not {other:?}"),
+        })
+        .collect();
+    assert_eq!(xlsx_sales, sales, "Excel in the same order");
+
+    // Back to the table's own order.
+    let reset = app.call("/api/sort-table", "object_id=table-0").await;
+    let reset: serde_json::Value = reset.json().await.unwrap();
+    assert!(reset["sort"].is_null());
+    let (_, bytes) = download(&app, "/export/table-0.csv").await;
+    assert_eq!(csv_sales(&bytes), own_sales);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn logging_in_for_a_download_lands_on_its_page() {
+    let app = TestServer::start().await;
+    for (next, landing) in [
+        ("/export/table-0.csv", "/"),
+        ("/export/table-0.xlsx?page=support", "/support"),
+    ] {
+        let response = app
+            .post_server_fn(
+                "/api/login",
+                &[
+                    ("username", "alice"),
+                    ("password", "alice-password"),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(location(&response), landing, "{next}");
+    }
     app.stop().await;
 }

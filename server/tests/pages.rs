@@ -127,9 +127,17 @@ async fn the_theme_names_the_product_and_colours_the_page() {
     let login = app.get("/login").await.text().await.unwrap();
     assert!(login.contains("<title>Acme Insights</title>"), "{login}");
     assert!(login.contains(r#"href="/theme.css""#));
+    // The login page shows the product's name and logo, too.
+    let body = &login[login.find("<body").unwrap()..];
+    assert!(body.contains("Acme Insights"), "{body}");
+    assert!(body.contains(r#"src="/theme/logo""#), "{body}");
     app.login("alice", "alice-password").await;
     let home = app.get("/").await.text().await.unwrap();
     assert!(home.contains("Acme Insights") && home.contains(r#"src="/theme/logo""#));
+    assert!(
+        home.contains("<title>Sales overview – Acme Insights</title>"),
+        "{home}"
+    );
     app.stop().await;
 }
 
@@ -148,6 +156,17 @@ async fn bookmarks_save_list_apply_and_delete_the_users_own_selections() {
         .await;
     let saved = alice.call("/api/save-bookmark", "title=My+region").await;
     assert_eq!(saved.status(), 200);
+    // The same name again (in any case) is refused with a message.
+    let again = alice.call("/api/save-bookmark", "title=+my+REGION").await;
+    assert_eq!(again.status(), 400);
+    let error: serde_json::Value = again.json().await.unwrap();
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("a bookmark named “my REGION” already"),
+        "{error}"
+    );
     for bad in ["title=", "title=++", &format!("title={}", "x".repeat(101))] {
         assert_eq!(
             alice.call("/api/save-bookmark", bad).await.status(),

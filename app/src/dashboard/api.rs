@@ -1,14 +1,17 @@
-//! Server functions of the dashboard: the whole view, selections, table pages.
+//! Server functions of the dashboard: the whole view and selections (tables,
+//! downloads and bookmarks in the sub-modules).
 //! They act on the user's held engine session on the page's app and return
 //! only view models. `page` names the page (`None`: the home page); object
 //! ids are the page's own.
 
 use leptos::prelude::*;
 
-use super::view_model::{DashboardView, TableSort, TableView};
+use super::view_model::DashboardView;
 use crate::error::AppError;
 
 pub mod bookmarks;
+pub mod downloads;
+pub mod tables;
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -57,24 +60,35 @@ mod server {
     /// The page named `page` and the logged-in user's engine session on its
     /// app, or the error to show.
     pub async fn on_page(page: Option<&str>) -> Result<OnPage, AppError> {
-        let ctx = use_context::<AppContext>().ok_or_else(|| {
-            tracing::error!("server misconfigured: no app context");
-            AppError::Unreachable
-        })?;
+        let ctx = context()?;
         // Any one-segment path reaches the page route: a name that is no
         // page is a 404 whether or not a session comes with it.
         let page = ctx
             .pages
             .get(page)
             .ok_or_else(|| AppError::NotFound("This page does not exist.".into()))?;
+        let session = browser_session(&ctx).await?;
+        let engine = sessions::engine(&ctx, &session, &page.config.app_id).await?;
+        Ok(OnPage { ctx, page, engine })
+    }
+
+    /// The server's context.
+    pub fn context() -> Result<AppContext, AppError> {
+        use_context::<AppContext>().ok_or_else(|| {
+            tracing::error!("server misconfigured: no app context");
+            AppError::Unreachable
+        })
+    }
+
+    /// The request's live browser session.
+    pub async fn browser_session(ctx: &AppContext) -> Result<store::BrowserSession, AppError> {
         let cookies: tower_cookies::Cookies = leptos_axum::extract()
             .await
             .map_err(|_| AppError::SessionEnded)?;
-        let (_, session) = sessions::current(&ctx, &cookies)
+        let (_, session) = sessions::current(ctx, &cookies)
             .await?
             .ok_or(AppError::SessionEnded)?;
-        let engine = sessions::engine(&ctx, &session, &page.config.app_id).await?;
-        Ok(OnPage { ctx, page, engine })
+        Ok(session)
     }
 
     /// Runs a server function's body; a failure sets its HTTP status.
@@ -253,7 +267,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
 
 /// The data pages a hypercube's layout carries.
 #[cfg(feature = "ssr")]
-fn first_pages(
+pub(crate) fn first_pages(
     layout: &qlik::qix::layout::GenericObjectLayout,
 ) -> Vec<qlik::qix::layout::NxDataPage> {
     layout
@@ -361,106 +375,6 @@ pub async fn clear_field(page: Option<String>, field: String) -> Result<(), AppE
         }
         on.engine.clear_field(&field).await?;
         Ok(())
-    })
-    .await
-}
-
-/// A page of a table, starting at `first_row`, in the engine's order or
-/// sorted by one column.
-#[server(prefix = "/api", endpoint = "table-page", output = crate::codec::JsonText)]
-pub async fn table_page(
-    page: Option<String>,
-    object_id: String,
-    first_row: u32,
-    sort: Option<TableSort>,
-) -> Result<TableView, AppError> {
-    use super::mapping;
-    use super::object_id::{ObjectId, ObjectKind};
-    use qlik::qix::layout::{NxDataPage, Rect};
-
-    server::answer(async {
-        let on = server::on_page(page.as_deref()).await?;
-        let config = on.config();
-        let no_table = || AppError::NotFound("This table does not exist.".into());
-        let Ok(id) = object_id.parse::<ObjectId>();
-        let configured = id
-            .index_of(ObjectKind::Table)
-            .and_then(|i| config.tables.get(i).cloned());
-        let master = config.masters.iter().find(|m| m.id == object_id);
-        if configured.is_none() && master.is_none() {
-            return Err(no_table());
-        }
-        let layout = on.layout(&id).await?;
-        let hub_id = on.page.hub_id(&id);
-        let def = configured
-            .or_else(|| master.map(|m| mapping::master_table(m, &layout)))
-            .ok_or_else(no_table)?;
-        let cube = layout.hyper_cube.clone().ok_or_else(no_table)?;
-        let size = cube.size.clone().unwrap_or_default();
-        let width = size.cx.and_then(|n| u32::try_from(n).ok()).unwrap_or(1);
-        let total = size.cy.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
-        if first_row > total {
-            return Err(AppError::BadInput(format!(
-                "This table has {total} rows: a page cannot start at row {first_row}."
-            )));
-        }
-        if let Some(sort) = sort
-            && sort.column as u32 >= width
-        {
-            return Err(AppError::BadInput(format!(
-                "This table has {width} columns: it cannot be sorted by column {}.",
-                sort.column
-            )));
-        }
-        // At most one page of the configured size, within the engine's cell limit.
-        let height = def
-            .page_size
-            .min(mapping::MAX_PAGE_CELLS / width.max(1))
-            .max(1);
-        let first_page_rows = |pages: Vec<serde_json::Value>| {
-            let pages = mapping::parse_pages(pages);
-            qlik::qix::layout::first_page_rows(Some(&pages)).to_vec()
-        };
-        let rows = match sort {
-            Some(sort) if total <= mapping::SORTABLE_ROWS => {
-                let mut rows = Vec::new();
-                for part in mapping::whole_cube_pages(width, total) {
-                    rows.extend(first_page_rows(
-                        on.engine.hypercube_page(&hub_id, part).await?,
-                    ));
-                }
-                let dimensions = cube.dimension_info.as_ref().map_or(0, Vec::len);
-                mapping::sort_rows(&mut rows, sort, sort.column >= dimensions);
-                rows.into_iter()
-                    .skip(first_row as usize)
-                    .take(height as usize)
-                    .collect()
-            }
-            _ => first_page_rows(
-                on.engine
-                    .hypercube_page(
-                        &hub_id,
-                        qlik::qix::NxPage {
-                            left: 0,
-                            top: first_row,
-                            width,
-                            height,
-                        },
-                    )
-                    .await?,
-            ),
-        };
-        let page = NxDataPage {
-            area: Some(Rect {
-                top: Some(i32::try_from(first_row).unwrap_or(i32::MAX)),
-                ..Rect::default()
-            }),
-            matrix: Some(rows),
-            ..NxDataPage::default()
-        };
-        let mut view = mapping::table(&id, &def, &layout, &[page]);
-        view.sort = sort.filter(|_| view.sortable);
-        Ok(view)
     })
     .await
 }

@@ -4,16 +4,19 @@
 //! - [`properties`]: the generic-object properties of the configured objects;
 //! - [`masters`]: how an app master object is shown, decided from its layout;
 //! - [`views`]: layouts → view models;
-//! - [`rows`]: the table's own sorting and whole-cube paging.
+//! - [`rows`]: whole-cube paging;
+//! - [`sorting`]: a table's sort, as soft patches of its engine object.
 
 pub mod masters;
 pub mod properties;
 pub mod rows;
+pub mod sorting;
 pub mod views;
 
 pub use masters::{MasterView, master_table, master_view};
 pub use properties::dashboard_objects;
-pub use rows::{sort_rows, whole_cube_pages};
+pub use rows::whole_cube_pages;
+pub use sorting::{sort_patches, table_sort};
 pub use views::{
     chart, column_titles, kpi, list_box, parse_layout, parse_pages, selections, table,
 };
@@ -22,7 +25,5 @@ pub use views::{
 pub const LIST_BOX_ROWS: u32 = 500;
 /// Most points a chart shows.
 pub const CHART_POINTS: u32 = 200;
-/// Tables with at most this many rows can be sorted by any column.
-pub const SORTABLE_ROWS: u32 = 5_000;
 /// Most cells the engine returns in one page (Qlik's limit).
 pub const MAX_PAGE_CELLS: u32 = 10_000;

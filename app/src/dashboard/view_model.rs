@@ -163,10 +163,8 @@ pub struct TableView {
     pub first_row: u32,
     /// Rows per page.
     pub page_size: u32,
-    /// The user's sort, if any.
+    /// The user's sort, if any (the engine object's state).
     pub sort: Option<TableSort>,
-    /// Whether the table is small enough to sort by any column.
-    pub sortable: bool,
 }
 
 impl TableView {
@@ -289,7 +287,6 @@ mod tests {
             first_row: 20,
             page_size: 20,
             sort: None,
-            sortable: true,
         };
         assert_eq!(table.range_text(), "21–40 of 45");
         assert!(table.has_previous() && table.has_next());

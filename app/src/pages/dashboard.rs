@@ -49,7 +49,7 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match first_view.await {
                     Ok(view) => view! {
-                        <Title text=view.title.clone()/>
+                        <Title text=page_title(&view.title)/>
                         <PageNav links=view.nav.clone()/>
                         <Dashboard initial=view/>
                     }.into_any(),
@@ -71,6 +71,12 @@ pub fn DashboardPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The browser's title of a dashboard page: the page's title, then the
+/// product name (`theme.product_name`), as on the top bar.
+fn page_title(page: &str) -> String {
+    format!("{page} – {}", crate::theme::site_theme().product_name)
 }
 
 /// The page's HTTP status for an error (e.g. 404 for a page that does not

@@ -1,5 +1,5 @@
-//! The login page: a plain form that works without JavaScript and is enhanced
-//! once hydrated.
+//! The login page: the product's name and logo (`[theme]`) over a plain
+//! form that works without JavaScript and is enhanced once hydrated.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::account::{Login, LoginError};
 use crate::notice::DemoUsers;
+use crate::theme::Brand;
 
 /// The login page. `?next=` carries the page to return to; `?error=` why the
 /// form is shown again.
@@ -19,11 +20,15 @@ pub fn LoginPage() -> impl IntoView {
             .and_then(|code| LoginError::from_code(&code))
             .map(|e| e.describe(q.get("retry_after").and_then(|s| s.parse().ok())))
     });
+    let product = crate::theme::site_theme().product_name;
     view! {
+        <header class="topbar">
+            <Brand/>
+        </header>
         <main class="page login">
             <section class="login-card" aria-labelledby="login-title">
                 <h1 id="login-title">"Sign in"</h1>
-                <p class="lead">"Use your company account."</p>
+                <p class="lead">{format!("Use your company account to open {product}.")}</p>
                 <LoginForm next refusal/>
                 <DemoUsers/>
             </section>

@@ -3,6 +3,7 @@
 mod bookmarks;
 mod methods;
 mod pivot;
+mod patches;
 mod rpc;
 mod socket;
 
@@ -26,6 +27,9 @@ pub(crate) struct EngineData {
     position: usize,
     /// Session objects: id → properties.
     pub objects: BTreeMap<String, Value>,
+    /// Objects with soft patches (`ApplyPatches` with `qSoftPatch`): id →
+    /// the properties with the patches applied, for this session only.
+    pub soft: BTreeMap<String, Value>,
     associations: Option<(usize, Arc<Associations>)>,
     generation: usize,
     /// Tells every socket of the session that selections changed (the value
@@ -45,6 +49,7 @@ impl Default for EngineData {
             history: vec![Selections::default()],
             position: 0,
             objects: BTreeMap::new(),
+            soft: BTreeMap::new(),
             associations: None,
             generation: 0,
             changes: broadcast::channel(64).0,
@@ -113,8 +118,15 @@ impl EngineData {
         f(&context)
     }
 
-    /// Properties of a session object, or else of a master object of the app.
+    /// The effective properties of an object (what its layout shows): with
+    /// its soft patches, if any.
     pub fn object(&self, id: &str) -> Option<Value> {
+        self.soft.get(id).cloned().or_else(|| self.properties(id))
+    }
+
+    /// Properties of a session object, or else of a master object of the
+    /// app, without soft patches.
+    pub fn properties(&self, id: &str) -> Option<Value> {
         self.objects
             .get(id)
             .cloned()

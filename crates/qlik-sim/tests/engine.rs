@@ -219,3 +219,75 @@ async fn delta_answers_are_json_patches() {
     let second = next(&mut socket).await.unwrap();
     assert_eq!(second["result"]["qVersion"], json!([]));
 }
+
+#[tokio::test]
+async fn soft_patches_sort_a_cube_for_this_engine_session_only() {
+    let sim = start(SimConfig::default()).await;
+    let cookie = redeem(&sim, &ticket(&sim, "alice").await).await;
+    let mut socket = ws(&sim, "/app/sample-sales", Some(&cookie)).await;
+    greeting(&mut socket).await;
+    call(&mut socket, 1, -1, "OpenDoc", json!(["sample-sales"])).await;
+    let properties = json!({"qInfo": {"qId": "t", "qType": "table"}, "qHyperCubeDef": {
+        "qDimensions": [{"qDef": {"qFieldDefs": ["Region"]}}],
+        "qMeasures": [{"qDef": {"qDef": "Sum(Sales)"}}],
+        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 2, "qHeight": 10}]}});
+    let created = call(
+        &mut socket,
+        2,
+        1,
+        "CreateSessionObject",
+        json!([properties]),
+    )
+    .await;
+    let handle = created["result"]["qReturn"]["qHandle"].as_i64().unwrap();
+    let sales = |layout: &serde_json::Value| -> Vec<f64> {
+        layout["result"]["qLayout"]["qHyperCube"]["qDataPages"][0]["qMatrix"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row[1]["qNum"].as_f64().unwrap())
+            .collect()
+    };
+    let before = call(&mut socket, 3, handle, "GetLayout", json!([])).await;
+    assert_eq!(before["result"]["qLayout"]["qHasSoftPatches"], false);
+    let patched = call(&mut socket, 4, handle, "ApplyPatches", json!([[
+        {"qOp": "replace", "qPath": "/qHyperCubeDef/qInterColumnSortOrder", "qValue": "[1,0]"},
+        {"qOp": "add", "qPath": "/qHyperCubeDef/qMeasures/0/qSortBy", "qValue": "{\"qSortByNumeric\":-1}"},
+    ], true])).await;
+    assert_eq!(
+        patched["change"],
+        json!([handle]),
+        "the object's layout changed"
+    );
+    let after = call(&mut socket, 5, handle, "GetLayout", json!([])).await;
+    let cube = &after["result"]["qLayout"]["qHyperCube"];
+    assert_eq!(after["result"]["qLayout"]["qHasSoftPatches"], true);
+    assert_eq!(cube["qEffectiveInterColumnSortOrder"], json!([1, 0]));
+    assert_eq!(cube["qMeasureInfo"][0]["qSortIndicator"], "D");
+    let descending = sales(&after);
+    assert!(descending.len() > 2);
+    assert!(descending.is_sorted_by(|a, b| a >= b), "{descending:?}");
+    assert_ne!(sales(&before), sales(&after), "the order changed");
+    // GetProperties keeps the object's own properties.
+    let own = call(&mut socket, 6, handle, "GetProperties", json!([])).await;
+    assert!(own["result"]["qProp"]["qHyperCubeDef"]["qInterColumnSortOrder"].is_null());
+    // Cleared: the object's own order again.
+    let cleared = call(&mut socket, 7, handle, "ClearSoftPatches", json!([])).await;
+    assert_eq!(cleared["change"], json!([handle]));
+    let back = call(&mut socket, 8, handle, "GetLayout", json!([])).await;
+    assert_eq!(sales(&back), sales(&before));
+    assert_eq!(back["result"]["qLayout"]["qHasSoftPatches"], false);
+    // A hard patch of a master object is refused, as SetProperties is.
+    let master = call(&mut socket, 9, 1, "GetObject", json!(["bar-region"])).await;
+    let master = master["result"]["qReturn"]["qHandle"].as_i64().unwrap();
+    let refused = call(
+        &mut socket,
+        10,
+        master,
+        "ApplyPatches",
+        json!([[
+        {"qOp": "add", "qPath": "/title", "qValue": "\"x\""}], false]),
+    )
+    .await;
+    assert_eq!(refused["error"]["code"], 5);
+}

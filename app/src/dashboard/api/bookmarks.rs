@@ -31,7 +31,9 @@ pub async fn list_bookmarks(page: Option<String>) -> Result<Vec<BookmarkView>, A
     .await
 }
 
-/// Saves the current selections of the page's app as a bookmark named `title`.
+/// Saves the current selections of the page's app as a bookmark named
+/// `title`; a name the user has given a bookmark of this app already (in
+/// any case) is refused, so the list never shows two alike.
 #[server(prefix = "/api", endpoint = "save-bookmark", output = crate::codec::JsonText)]
 pub async fn save_bookmark(page: Option<String>, title: String) -> Result<(), AppError> {
     super::server::answer(async {
@@ -42,6 +44,18 @@ pub async fn save_bookmark(page: Option<String>, title: String) -> Result<(), Ap
             )));
         }
         let on = super::server::on_page(page.as_deref()).await?;
+        let taken = on
+            .engine
+            .bookmarks()
+            .await?
+            .iter()
+            .any(|b| b.title.trim().to_lowercase() == title.to_lowercase());
+        if taken {
+            return Err(AppError::BadInput(format!(
+                "You have a bookmark named “{title}” already: choose another name, \
+                 or delete that one first."
+            )));
+        }
         on.engine.create_bookmark(title).await?;
         Ok(())
     })

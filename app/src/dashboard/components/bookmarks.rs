@@ -1,6 +1,8 @@
 //! The bookmarks panel: save the current selections under a name, list the
-//! user's bookmarks of this page's app, apply or delete one. A disclosure
-//! (a button that shows and hides the panel), usable by keyboard alone.
+//! user's bookmarks of this page's app, apply or delete one (after a
+//! confirmation). A disclosure (a button that shows and hides the panel),
+//! usable by keyboard alone; a popover that closes on Escape (focus back on
+//! the button) and on a click outside it.
 
 use leptos::prelude::*;
 
@@ -18,6 +20,29 @@ pub fn Bookmarks() -> impl IntoView {
     let list = RwSignal::new(Vec::<BookmarkView>::new());
     let name = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
+    let root = NodeRef::<leptos::html::Div>::new();
+    let button = NodeRef::<leptos::html::Button>::new();
+    // A click outside the panel and its button closes it.
+    let outside = window_event_listener(leptos::ev::click, move |event| {
+        let target = event
+            .target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Node>(t).ok());
+        let inside = root
+            .get_untracked()
+            .is_some_and(|root| root.contains(target.as_ref()));
+        if !inside && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || outside.remove());
+    let escape = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(button) = button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
     let reload = move || {
         leptos::task::spawn_local(async move {
             match list_bookmarks(dash.page()).await {
@@ -53,6 +78,10 @@ pub fn Bookmarks() -> impl IntoView {
         dash.act(apply_bookmark(dash.page(), bookmark.id));
     };
     let delete = move |bookmark: BookmarkView| {
+        let question = format!("Delete the bookmark “{}”?", bookmark.title);
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
         leptos::task::spawn_local(async move {
             match delete_bookmark(dash.page(), bookmark.id).await {
                 Ok(()) => {
@@ -64,9 +93,10 @@ pub fn Bookmarks() -> impl IntoView {
         });
     };
     view! {
-        <div class="bookmarks">
+        <div class="bookmarks" node_ref=root on:keydown=escape>
             <button
                 type="button"
+                node_ref=button
                 class="bookmarks-toggle"
                 aria-expanded=move || open.get().to_string()
                 aria-controls="bookmarks-panel"

@@ -1,11 +1,16 @@
-//! A paged table, sortable by any column when it is small enough.
+//! A paged table, sortable by any column. The sort is the engine object's
+//! state (see `api::tables`): every tab and every download follow it.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 
 use super::downloads::Downloads;
 use super::state::Dash;
-use crate::dashboard::api::table_page;
+use crate::dashboard::api::tables::{sort_table, table_page};
 use crate::dashboard::view_model::{TableSort, TableView};
+use crate::error::AppError;
 
 /// The sort after a click on `column`'s heading: ascending first, then
 /// descending, then back to the engine's order.
@@ -43,44 +48,28 @@ pub fn aria_sort(sort: Option<TableSort>, column: usize) -> &'static str {
 pub fn Table(index: usize) -> impl IntoView {
     let dash = expect_context::<Dash>();
     let base = Memo::new(move |_| dash.view.with(|v| v.tables.get(index).cloned()));
-    // A page or sort the user asked for; `None` shows the dashboard's first page.
+    // A page the user asked for; `None` shows the dashboard's first page.
     let own = RwSignal::new(None::<TableView>);
     let loading = RwSignal::new(false);
     let shown = Memo::new(move |_| own.get().or_else(|| base.get()));
     let id = base.with_untracked(|t| t.as_ref().map(|t| t.id.to_string()).unwrap_or_default());
     let title = base.with_untracked(|t| t.as_ref().map(|t| t.title.clone()).unwrap_or_default());
-    let fetch = {
-        let id = id.clone();
-        move |first_row: u32, sort: Option<TableSort>| {
-            if first_row == 0 && sort.is_none() {
-                own.set(None);
-                return;
+    // Runs a table call and shows the page it answers.
+    let show = move |call: Pin<Box<dyn Future<Output = Result<TableView, AppError>>>>| {
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match call.await {
+                Ok(view) => own.set(Some(view)),
+                Err(error) => dash.fail(&error),
             }
-            let id = id.clone();
-            loading.set(true);
-            leptos::task::spawn_local(async move {
-                match table_page(dash.page(), id, first_row, sort).await {
-                    Ok(view) => own.set(Some(view)),
-                    Err(error) => dash.fail(&error),
-                }
-                loading.set(false);
-            });
-        }
+            loading.set(false);
+        });
     };
-    // New selections: back to the first page, in the user's sort.
-    Effect::watch(
-        move || base.get(),
-        {
-            let fetch = fetch.clone();
-            move |_, _, _| {
-                let sort = own.with_untracked(|o| o.as_ref().and_then(|t| t.sort));
-                fetch(0, sort);
-            }
-        },
-        false,
-    );
+    // New selections or a new sort (from any tab): the first page of the
+    // new view, which the engine already sorted.
+    Effect::watch(move || base.get(), move |_, _, _| own.set(None), false);
     let page = {
-        let fetch = fetch.clone();
+        let id = id.clone();
         move |forward: bool| {
             if let Some(t) = shown.get_untracked() {
                 let first = if forward {
@@ -88,14 +77,18 @@ pub fn Table(index: usize) -> impl IntoView {
                 } else {
                     t.first_row.saturating_sub(t.page_size)
                 };
-                fetch(first, t.sort);
+                show(Box::pin(table_page(dash.page(), id.clone(), first)));
             }
         }
     };
     let page_back = page.clone();
-    let sort_by = move |column: usize| {
-        if let Some(t) = shown.get_untracked() {
-            fetch(0, next_sort(t.sort, column));
+    let sort_by = {
+        let id = id.clone();
+        move |column: usize| {
+            if let Some(t) = shown.get_untracked() {
+                let sort = next_sort(t.sort, column);
+                show(Box::pin(sort_table(dash.page(), id.clone(), sort)));
+            }
         }
     };
     let range = move || shown.with(|t| t.as_ref().map(TableView::range_text));
@@ -111,29 +104,22 @@ pub fn Table(index: usize) -> impl IntoView {
                     <thead>
                         <tr>
                             {move || shown.with(|t| t.as_ref().map(|t| {
-                                let sortable = t.sortable;
                                 let sort = t.sort;
                                 t.headers.iter().enumerate().map(|(column, header)| {
                                     let numeric = t.numeric.get(column).copied().unwrap_or(false);
                                     let sort_by = sort_by.clone();
                                     view! {
                                         <th scope="col" class:numeric=numeric aria-sort=aria_sort(sort, column)>
-                                            {if sortable {
-                                                view! {
-                                                    <button type="button" class="sort-button" on:click=move |_| sort_by(column)>
-                                                        {header.clone()}
-                                                        <span class="sort-mark" aria-hidden="true">
-                                                            {match aria_sort(sort, column) {
-                                                                "ascending" => "▲",
-                                                                "descending" => "▼",
-                                                                _ => "",
-                                                            }}
-                                                        </span>
-                                                    </button>
-                                                }.into_any()
-                                            } else {
-                                                header.clone().into_any()
-                                            }}
+                                            <button type="button" class="sort-button" on:click=move |_| sort_by(column)>
+                                                {header.clone()}
+                                                <span class="sort-mark" aria-hidden="true">
+                                                    {match aria_sort(sort, column) {
+                                                        "ascending" => "▲",
+                                                        "descending" => "▼",
+                                                        _ => "",
+                                                    }}
+                                                </span>
+                                            </button>
                                         </th>
                                     }
                                 }).collect_view()

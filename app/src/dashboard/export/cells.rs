@@ -1,8 +1,9 @@
 //! What a cell is written as, in both formats: measures are numbers (when
 //! the engine has one); dimension values are Qlik's text unless that text is
-//! just the number (a year, an id), so duals such as month names keep their
-//! names. CSV text is defended against spreadsheet formula injection (an
-//! XLSX string cell is never a formula).
+//! exactly the number's own rendering (`2024`, `-5`, `1.5`). So duals such as
+//! month names keep their names, and ids such as `00123`, `+1`, `1.50` or
+//! `1e3` keep the characters the page shows. CSV text is defended against
+//! spreadsheet formula injection (an XLSX string cell is never a formula).
 
 use std::borrow::Cow;
 
@@ -23,9 +24,15 @@ pub fn cell(cell: &NxCell, column: usize, dimensions: usize) -> Cell<'_> {
     let text = cell.text();
     match cell.number() {
         Some(number) if column >= dimensions => Cell::Number(number),
-        Some(number) if text.parse::<f64>().ok() == Some(number) => Cell::Number(number),
+        Some(number) if text == rendering(number) => Cell::Number(number),
         _ => Cell::Text(text),
     }
+}
+
+/// How a number is written in a CSV file: the shortest text that reads back
+/// as the same number (`123`, `1.5`, `-0.25`).
+pub fn rendering(number: f64) -> String {
+    number.to_string()
 }
 
 /// Text that a spreadsheet would read as a formula (it begins with `=`, `+`,
@@ -70,5 +77,23 @@ mod tests {
         assert_eq!(cell(&nx("2024", Some(2024.0)), 0, 1), Cell::Number(2024.0));
         assert_eq!(cell(&nx("Jan", Some(1.0)), 0, 1), Cell::Text("Jan"));
         assert_eq!(cell(&nx("-", None), 1, 1), Cell::Text("-"));
+    }
+
+    #[test]
+    fn dimension_text_stays_unless_it_is_the_numbers_own_rendering() {
+        for (text, number) in [
+            ("00123", 123.0),
+            ("+1", 1.0),
+            ("1.50", 1.5),
+            ("1e3", 1000.0),
+        ] {
+            assert_eq!(cell(&nx(text, Some(number)), 0, 1), Cell::Text(text));
+            // As a measure the same cell is the number.
+            assert_eq!(cell(&nx(text, Some(number)), 1, 1), Cell::Number(number));
+        }
+        for (text, number) in [("123", 123.0), ("1.5", 1.5), ("-0.25", -0.25), ("0", 0.0)] {
+            assert_eq!(cell(&nx(text, Some(number)), 0, 1), Cell::Number(number));
+        }
+        assert_eq!(rendering(1000.0), "1000");
     }
 }

@@ -3,7 +3,7 @@
 
 use qlik::qix::layout::NxCellRows;
 
-use super::cells::{Cell, cell, defend};
+use super::cells::{Cell, cell, defend, rendering};
 
 /// Excel takes a file starting with this as UTF-8.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -28,7 +28,7 @@ pub fn rows(rows: &[NxCellRows], dimensions: usize) -> Vec<u8> {
             row.iter()
                 .enumerate()
                 .map(|(column, nx)| match cell(nx, column, dimensions) {
-                    Cell::Number(number) => number.to_string(),
+                    Cell::Number(number) => rendering(number),
                     Cell::Text(text) => defend(text).into_owned(),
                 });
         let _ = writer.write_record(record);
@@ -70,5 +70,21 @@ mod tests {
             text,
             "\u{feff}Customer,Sales\n\"Müller, Söhne\",1234.5\n\"'=HYPERLINK(\"\"x\"\")\",'-\n"
         );
+    }
+
+    #[test]
+    fn ids_keep_their_text_and_measures_are_numbers() {
+        let text = String::from_utf8(rows(
+            &[
+                row(&[("00123", Some(123.0)), ("1.50", Some(1.5))]),
+                row(&[("1e3", Some(1000.0)), ("+1", Some(1.0))]),
+                row(&[("2024", Some(2024.0)), ("7", Some(7.0))]),
+                // Text starting with `+` is still defended against formulas.
+                row(&[("+1", Some(1.0)), ("-2", Some(-2.0))]),
+            ],
+            1,
+        ))
+        .unwrap();
+        assert_eq!(text, "00123,1.5\n1e3,1\n2024,7\n'+1,-2\n");
     }
 }

@@ -5,7 +5,7 @@ use qlik::qix::layout::{GenericObjectLayout, HyperCube, NxDataPage};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::SORTABLE_ROWS;
+use super::sorting::table_sort;
 use crate::dashboard::config::{ChartDef, FilterDef, KpiDef, TableDef};
 use crate::dashboard::object_id::ObjectId;
 use crate::dashboard::view_model::{
@@ -168,8 +168,7 @@ pub fn table(
         total_rows,
         first_row: count(first_row),
         page_size: def.page_size,
-        sort: None,
-        sortable: total_rows <= SORTABLE_ROWS,
+        sort: table_sort(layout),
     }
 }
 

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::EngineData;
 use super::bookmarks::{self, Bookmarks};
 use super::pivot;
 use super::rpc::{Request, RpcError};
+use super::{EngineData, patches};
 use crate::catalog::Catalog;
 use crate::data::locale::current_year;
 use crate::data::{self, App, ObjectError};
@@ -113,6 +113,13 @@ pub(crate) struct Outcome {
 impl Outcome {
     pub(super) fn plain(result: Value) -> Self {
         Self::changed(result, false)
+    }
+
+    /// An empty result that changed the layout of object `id`.
+    pub(super) fn object_changed(id: &str) -> Self {
+        let mut outcome = Self::plain(json!({}));
+        outcome.objects_changed.push(id.to_owned());
+        outcome
     }
 
     pub(super) fn changed(result: Value, changed: bool) -> Self {
@@ -372,9 +379,39 @@ fn object(call: Call<'_>, app: &Arc<App>, id: &str) -> Result<Outcome, RpcError>
                 layout["qBookmarkList"] =
                     bookmarks::bookmark_list(call.bookmarks, app, call.user, definition);
             }
+            layout["qHasSoftPatches"] = json!(data.soft.contains_key(id));
             Ok(Outcome::plain(json!({"qLayout": layout})))
         }
-        "GetProperties" => Ok(Outcome::plain(json!({"qProp": properties}))),
+        "GetProperties" => Ok(Outcome::plain(
+            json!({"qProp": data.properties(id).unwrap_or(properties)}),
+        )),
+        "GetEffectiveProperties" => Ok(Outcome::plain(json!({"qProp": properties}))),
+        "ApplyPatches" => {
+            let patches = request
+                .param(0, "qPatches")
+                .ok_or_else(|| RpcError::bad_params("qPatches"))?;
+            let soft = request
+                .param(1, "qSoftPatch")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let mut next = properties;
+            patches::apply(&mut next, patches)?;
+            if soft {
+                data.soft.insert(id.to_owned(), next);
+            } else if data.objects.contains_key(id) {
+                data.objects.insert(id.to_owned(), next);
+            } else {
+                return Err(RpcError::new(5, "Access denied", id.to_owned()));
+            }
+            Ok(Outcome::object_changed(id))
+        }
+        "ClearSoftPatches" => {
+            if data.soft.remove(id).is_some() {
+                Ok(Outcome::object_changed(id))
+            } else {
+                Ok(Outcome::plain(json!({})))
+            }
+        }
         "SetProperties" => {
             let mut next = request
                 .param(0, "qProp")

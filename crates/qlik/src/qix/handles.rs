@@ -300,6 +300,20 @@ impl GenericObject {
             .map(drop)
     }
 
+    /// `ApplyPatches`: `patches` are `NxPatch`es (`qOp`, `qPath`, `qValue` as
+    /// JSON text); a soft patch lasts for this engine session only and shows
+    /// in the layout, not in `GetProperties`.
+    pub async fn apply_patches(&self, patches: Value, soft: bool) -> Result<()> {
+        self.call("ApplyPatches", json!([patches, soft]))
+            .await
+            .map(drop)
+    }
+
+    /// `ClearSoftPatches`: back to the object's own properties.
+    pub async fn clear_soft_patches(&self) -> Result<()> {
+        self.call("ClearSoftPatches", json!([])).await.map(drop)
+    }
+
     /// `GetHyperCubeData` at `path` (e.g. `/qHyperCubeDef`).
     pub async fn hypercube_data(&self, path: &str, pages: &[NxPage]) -> Result<Vec<Value>> {
         take(

@@ -163,7 +163,7 @@ pub(super) fn dimension_info(
             let info = &ctx.app.fields[*f];
             json!({"qFallbackTitle": dimension_title(d), "qCardinal": info.values.len(),
                 "qApprMaxGlyphCount": info.values.iter().map(|v| v.text.chars().count()).max().unwrap_or(0),
-                "qLocked": false, "qSortIndicator": "A", "qGroupFallbackTitles": [info.name],
+                "qLocked": false, "qSortIndicator": dimension_sort_indicator(d), "qGroupFallbackTitles": [info.name],
                 "qGroupPos": 0, "qStateCounts": {}, "qTags": [], "qDimensionType": if info.is_numeric() { "N" } else { "D" },
                 "qGrouping": "N", "qNumFormat": {"qType": "U"}, "qIsAutoFormat": true,
                 "qGroupFieldDefs": [info.name], "qMin": "NaN", "qMax": "NaN",
@@ -171,6 +171,31 @@ pub(super) fn dimension_info(
                 "qCardinalities": {"qCardinal": info.values.len(), "qHypercubeCardinal": rows}})
         })
         .collect()
+}
+
+/// `qSortIndicator` of a dimension: `D` when its first sort criterion in
+/// force (numeric, then text) is descending, else `A`.
+fn dimension_sort_indicator(def: &Value) -> &'static str {
+    let criteria = &def["qDef"]["qSortCriterias"][0];
+    let first = ["qSortByNumeric", "qSortByAscii"]
+        .iter()
+        .map(|key| criteria[key].as_i64().unwrap_or(0))
+        .find(|direction| *direction != 0);
+    if first.is_some_and(|d| d < 0) {
+        "D"
+    } else {
+        "A"
+    }
+}
+
+/// `qSortIndicator` of a measure: `A`/`D` by `qSortBy.qSortByNumeric`, `N`
+/// when it is not sorted.
+fn measure_sort_indicator(def: &Value) -> &'static str {
+    match def["qSortBy"]["qSortByNumeric"].as_i64().unwrap_or(0) {
+        0 => "N",
+        d if d < 0 => "D",
+        _ => "A",
+    }
 }
 
 /// `qMeasureInfo`, with `qError` on measures that cannot be computed.
@@ -193,7 +218,7 @@ pub(super) fn measure_info(
                 .unwrap_or_else(|| measure_expression(d));
             let column: Vec<f64> = rows.iter().filter_map(|(_, v)| v[m]).collect();
             let mut info = json!({"qFallbackTitle": label, "qApprMaxGlyphCount": 10, "qCardinal": 0,
-                "qSortIndicator": "N", "qNumFormat": format.to_json(),
+                "qSortIndicator": measure_sort_indicator(d), "qNumFormat": format.to_json(),
                 "qIsAutoFormat": format.is_auto(),
                 "qMin": nan_or(column.iter().copied().reduce(f64::min)),
                 "qMax": nan_or(column.iter().copied().reduce(f64::max)),
