@@ -1,7 +1,12 @@
 //! The QIX engine: JSON-RPC 2.0 over a WebSocket, per engine session.
 
 mod bookmarks;
+mod doc;
+mod field;
+mod global;
+mod handles;
 mod methods;
+mod object;
 mod rpc;
 mod socket;
 

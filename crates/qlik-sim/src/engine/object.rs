@@ -1,0 +1,113 @@
+//! GenericObject methods: layouts, properties, data pages, selections
+//! through objects.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::bookmarks;
+use super::methods::{Call, Outcome};
+use super::rpc::RpcError;
+use crate::data::{self, App, ObjectError};
+
+fn object_error(error: ObjectError) -> RpcError {
+    let (message, parameter) = match &error {
+        ObjectError::PagesTooLarge => ("Calculation pages too large", String::new()),
+        ObjectError::InvalidPath(p) => ("Invalid path", p.clone()),
+        ObjectError::NotFound(p) => ("Resource not found", p.clone()),
+    };
+    RpcError::new(error.code(), message, parameter)
+}
+
+pub(super) fn object(call: Call<'_>, app: &Arc<App>, id: &str) -> Result<Outcome, RpcError> {
+    let request = call.request;
+    let data = call.data;
+    let properties = data
+        .object(id)
+        .ok_or_else(|| RpcError::new(2, "Resource not found", id.to_owned()))?;
+    let path = || request.string(0, "qPath");
+    match request.method.as_str() {
+        "GetLayout" => {
+            let mut layout = data.with_context(app, |ctx| data::layout(ctx, &properties));
+            if let Some(definition) = properties.get("qBookmarkListDef") {
+                if let Value::Object(layout) = &mut layout {
+                    layout.remove("qBookmarkListDef");
+                }
+                layout["qBookmarkList"] =
+                    bookmarks::bookmark_list(call.bookmarks, app, call.user, definition);
+            }
+            Ok(Outcome::plain(json!({"qLayout": layout})))
+        }
+        "GetProperties" => Ok(Outcome::plain(json!({"qProp": properties}))),
+        "SetProperties" => {
+            let mut next = request
+                .param(0, "qProp")
+                .cloned()
+                .filter(Value::is_object)
+                .ok_or_else(|| RpcError::bad_params("qProp"))?;
+            if !data.objects.contains_key(id) {
+                return Err(RpcError::new(5, "Access denied", id.to_owned()));
+            }
+            next["qInfo"] = properties["qInfo"].clone();
+            data.objects.insert(id.to_owned(), next);
+            Ok(Outcome::changed(json!({}), false))
+        }
+        "GetHyperCubeData" | "GetListObjectData" => {
+            let pages = request
+                .param(1, "qPages")
+                .cloned()
+                .ok_or_else(|| RpcError::bad_params("qPages"))?;
+            let path = path()?;
+            let list = request.method == "GetListObjectData";
+            let result = data.with_context(app, |ctx| {
+                if list {
+                    data::list_object_page(ctx, &properties, &path, &pages)
+                } else {
+                    data::hypercube_page(ctx, &properties, &path, &pages)
+                }
+            });
+            Ok(Outcome::plain(
+                json!({"qDataPages": result.map_err(object_error)?}),
+            ))
+        }
+        "SelectListObjectValues" | "SelectHyperCubeValues" => {
+            let path = path()?;
+            let cube = request.method == "SelectHyperCubeValues";
+            let offset = usize::from(cube);
+            let dimension = if cube {
+                let d = request
+                    .param(1, "qDimNo")
+                    .and_then(Value::as_u64)
+                    .ok_or_else(|| RpcError::bad_params("qDimNo"))?;
+                Some(d as usize)
+            } else {
+                None
+            };
+            let values: Vec<i64> = request
+                .param(1 + offset, "qValues")
+                .and_then(Value::as_array)
+                .ok_or_else(|| RpcError::bad_params("qValues"))?
+                .iter()
+                .filter_map(Value::as_i64)
+                .collect();
+            let toggle = request
+                .param(2 + offset, "qToggleMode")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let mut next = data.selections().clone();
+            let ok = data::select_in_object(
+                app,
+                &mut next,
+                &properties,
+                &path,
+                dimension,
+                &values,
+                toggle,
+            )
+            .is_ok();
+            let changed = ok && data.set_selections(next);
+            Ok(Outcome::changed(json!({"qSuccess": ok}), changed))
+        }
+        other => Err(RpcError::no_method(other)),
+    }
+}
