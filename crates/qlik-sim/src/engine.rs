@@ -5,6 +5,7 @@ mod doc;
 mod field;
 mod global;
 mod handles;
+mod library;
 mod methods;
 mod object;
 mod rpc;
@@ -110,11 +111,12 @@ impl EngineData {
         f(&context)
     }
 
-    /// Properties of a session object, or else of a master object of the app.
+    /// Properties of a session object, or else of a generic object of the
+    /// app (a sheet, a master object, a child at any depth).
     pub fn object(&self, id: &str) -> Option<Value> {
         self.objects
             .get(id)
             .cloned()
-            .or_else(|| self.app.as_ref()?.master_object(id).cloned())
+            .or_else(|| self.app.as_ref()?.objects.properties(id).cloned())
     }
 }

@@ -15,8 +15,8 @@ use crate::config::SimConfig;
 use crate::engine::Bookmarks;
 pub(crate) use engines::{EngineKey, SocketSignal};
 use engines::{EngineSlot, Socket};
-pub(crate) use sessions::{ProxySession, RedeemError};
 use sessions::Ticket;
+pub(crate) use sessions::{ProxySession, RedeemError};
 
 /// A Qlik user: directory and id, as given (compared case-insensitively).
 #[derive(Debug, Clone)]
@@ -35,7 +35,6 @@ impl User {
         self.key() == other.key()
     }
 }
-
 
 #[derive(Default)]
 struct Inner {
@@ -111,7 +110,6 @@ impl State {
     pub fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
-
 
     /// The counters.
     pub fn stats(&self) -> Stats {

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::bookmarks;
 use super::methods::{Call, Handle, Outcome, interface};
 use super::rpc::RpcError;
+use super::{bookmarks, library};
 use crate::data::{self, App};
 
 pub(super) fn doc(call: Call<'_>, app: &Arc<App>) -> Result<Outcome, RpcError> {
@@ -17,6 +17,12 @@ pub(super) fn doc(call: Call<'_>, app: &Arc<App>) -> Result<Outcome, RpcError> {
         "CreateBookmark" | "ApplyBookmark" | "GetBookmarks" | "DestroyBookmark" | "GetBookmark"
     ) {
         return bookmarks::doc_method(call, app);
+    }
+    if matches!(
+        request.method.as_str(),
+        "GetDimension" | "GetMeasure" | "GetVariableById" | "GetVariableByName"
+    ) {
+        return library::doc_method(call, app);
     }
     let data = call.data;
     match request.method.as_str() {
@@ -32,6 +38,7 @@ pub(super) fn doc(call: Call<'_>, app: &Arc<App>) -> Result<Outcome, RpcError> {
             "qHasData": true, "qReadOnly": false, "qIsOpenedWithoutData": false,
             "qIsSessionApp": false, "qProhibitBinaryLoad": false, "qUsage": "ANALYTICS"
         }}))),
+        "GetScript" => Ok(Outcome::plain(json!({"qScript": app.script}))),
         "GetAppProperties" => Ok(Outcome::plain(json!({"qProp": {
             "qTitle": app.name, "qThumbnail": {}, "qHasSectionAccess": false}}))),
         "GetTablesAndKeys" => {
@@ -112,10 +119,15 @@ pub(super) fn doc(call: Call<'_>, app: &Arc<App>) -> Result<Outcome, RpcError> {
             )))
         }
         "GetAllInfos" => {
+            let library = &app.library;
             let mut infos: Vec<Value> = app
-                .master_objects
+                .objects
                 .iter()
-                .map(|(id, p)| json!({"qId": id, "qType": p["qInfo"]["qType"]}))
+                .map(|o| &o.properties)
+                .chain(library.dimensions.iter())
+                .chain(library.measures.iter())
+                .chain(library.variables.iter())
+                .map(|p| json!({"qId": p["qInfo"]["qId"], "qType": p["qInfo"]["qType"]}))
                 .collect();
             infos.extend(
                 data.objects

@@ -24,7 +24,11 @@ fn matches_pattern(pattern: &str, text: &str) -> bool {
     go(&p, &t)
 }
 
-pub(super) fn field_method(call: Call<'_>, app: &Arc<App>, field: usize) -> Result<Outcome, RpcError> {
+pub(super) fn field_method(
+    call: Call<'_>,
+    app: &Arc<App>,
+    field: usize,
+) -> Result<Outcome, RpcError> {
     let request = call.request;
     let data = call.data;
     let info = &app.fields[field];

@@ -13,6 +13,12 @@ pub(crate) enum Handle {
     Field(usize),
     /// A bookmark, by id.
     Bookmark(String),
+    /// A library dimension, by id.
+    Dimension(String),
+    /// A library measure, by id.
+    Measure(String),
+    /// A variable, by id.
+    Variable(String),
 }
 
 /// One socket's handles.
@@ -43,12 +49,13 @@ impl Handles {
         Some(number)
     }
 
-    /// Every generic-object handle (all change when selections change).
+    /// Every generic-object and variable handle (all change when
+    /// selections change).
     pub fn objects(&self) -> Vec<i64> {
         let mut handles: Vec<i64> = self
             .by_number
             .iter()
-            .filter(|(_, h)| matches!(h, Handle::Object(_)))
+            .filter(|(_, h)| matches!(h, Handle::Object(_) | Handle::Variable(_)))
             .map(|(n, _)| *n)
             .collect();
         handles.sort_unstable();

@@ -1,8 +1,7 @@
 //! The engine methods: Global (handle -1, [`super::global`]), Doc
 //! ([`super::doc`]), GenericObject ([`super::object`]), Field
-//! ([`super::field`]) and GenericBookmark ([`super::bookmarks`]).
-
-use std::sync::Arc;
+//! ([`super::field`]), GenericBookmark ([`super::bookmarks`]) and
+//! GenericDimension, GenericMeasure, GenericVariable ([`super::library`]).
 
 use serde_json::{Value, json};
 
@@ -10,9 +9,8 @@ use super::EngineData;
 use super::bookmarks::{self, Bookmarks};
 pub(crate) use super::handles::{Handle, Handles};
 use super::rpc::{Request, RpcError};
-use super::{doc, field, global, object};
+use super::{doc, field, global, library, object};
 use crate::catalog::Catalog;
-use crate::data::App;
 use crate::state::User;
 
 /// What a call needs to see.
@@ -71,6 +69,9 @@ pub(crate) fn dispatch(call: Call<'_>) -> Result<Outcome, RpcError> {
         Handle::Object(id) => object::object(call, &app, &id),
         Handle::Field(field) => field::field_method(call, &app, field),
         Handle::Bookmark(id) => bookmarks::bookmark_method(call, &app, &id),
+        Handle::Dimension(id) => library::dimension_method(call, &app, &id),
+        Handle::Measure(id) => library::measure_method(call, &app, &id),
+        Handle::Variable(id) => library::variable_method(call, &app, &id),
     }
 }
 

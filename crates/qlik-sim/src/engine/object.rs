@@ -1,12 +1,12 @@
-//! GenericObject methods: layouts, properties, data pages, selections
-//! through objects.
+//! GenericObject methods: layouts, properties, children and parents, data
+//! pages, selections through objects.
 
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::bookmarks;
-use super::methods::{Call, Outcome};
+use super::methods::{Call, Handle, Outcome, interface};
 use super::rpc::RpcError;
 use crate::data::{self, App, ObjectError};
 
@@ -39,6 +39,48 @@ pub(super) fn object(call: Call<'_>, app: &Arc<App>, id: &str) -> Result<Outcome
             Ok(Outcome::plain(json!({"qLayout": layout})))
         }
         "GetProperties" => Ok(Outcome::plain(json!({"qProp": properties}))),
+        "GetEffectiveProperties" => Ok(Outcome::plain(
+            json!({"qProp": data::effective(app, &properties)}),
+        )),
+        "GetInfo" => Ok(Outcome::plain(json!({"qInfo": properties["qInfo"]}))),
+        "GetChildInfos" => {
+            let children = app.objects.get(id).map(|o| o.children.as_slice());
+            let infos: Vec<Value> = children
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|child| app.objects.properties(child))
+                .map(|child| child["qInfo"].clone())
+                .collect();
+            Ok(Outcome::plain(json!({"qInfos": infos})))
+        }
+        "GetChild" | "GetParent" => {
+            let related = if request.method == "GetChild" {
+                let child = request.string(0, "qId")?;
+                let is_child = app
+                    .objects
+                    .get(&child)
+                    .is_some_and(|c| c.parent.as_deref() == Some(id));
+                if !is_child {
+                    return Err(RpcError::new(2, "Resource not found", child));
+                }
+                child
+            } else {
+                app.objects
+                    .get(id)
+                    .and_then(|o| o.parent.clone())
+                    .ok_or_else(|| RpcError::new(2, "Resource not found", id.to_owned()))?
+            };
+            let kind = app.objects.properties(&related).map_or(String::new(), |p| {
+                p["qInfo"]["qType"].as_str().unwrap_or_default().to_owned()
+            });
+            let handle = call.handles.acquire(Handle::Object(related.clone()));
+            Ok(Outcome::plain(interface(
+                "GenericObject",
+                handle,
+                &related,
+                &kind,
+            )))
+        }
         "SetProperties" => {
             let mut next = request
                 .param(0, "qProp")

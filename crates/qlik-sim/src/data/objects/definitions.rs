@@ -23,3 +23,8 @@ pub(super) fn dimension_title(def: &Value) -> String {
 pub(super) fn measure_expression(def: &Value) -> String {
     def["qDef"]["qDef"].as_str().unwrap_or_default().to_owned()
 }
+
+/// The library item a definition names (`qLibraryId`), or the empty string.
+pub(super) fn library_id(def: &Value) -> &str {
+    def["qLibraryId"].as_str().unwrap_or_default()
+}

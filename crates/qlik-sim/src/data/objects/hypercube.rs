@@ -6,7 +6,8 @@ use std::cmp::Ordering;
 use serde_json::{Value, json};
 
 use super::cells::{cell, measure_cell, nan_or};
-use super::definitions::{dimension_title, field_names, measure_expression};
+use super::definitions::{dimension_title, field_names, library_id, measure_expression};
+use super::expand::expand;
 use super::paging::{data_page, pages_of};
 use super::sorting::compare_values;
 use super::{Context, ObjectError};
@@ -30,7 +31,8 @@ fn parse_measures(ctx: &Context<'_>, measure_defs: &[Value]) -> Vec<Result<Expr,
     measure_defs
         .iter()
         .map(|m| {
-            let expr = Expr::parse(&measure_expression(m)).map_err(|e| e.0)?;
+            let text = expand(ctx, &measure_expression(m), 0)?;
+            let expr = Expr::parse(&text).map_err(|e| e.0)?;
             if expr.has_bare_field() {
                 return Err("a field outside an aggregation".into());
             }
@@ -153,7 +155,8 @@ fn dimension_info(
                 "qGrouping": "N", "qNumFormat": {"qType": "U"}, "qIsAutoFormat": true,
                 "qGroupFieldDefs": [info.name], "qMin": "NaN", "qMax": "NaN",
                 "qAttrExprInfo": [], "qAttrDimInfo": [], "qIsCalculated": false,
-                "qCardinalities": {"qCardinal": info.values.len(), "qHypercubeCardinal": rows}})
+                "qCardinalities": {"qCardinal": info.values.len(), "qHypercubeCardinal": rows},
+                "qLibraryId": library_id(d)})
         })
         .collect()
 }
@@ -175,8 +178,16 @@ fn measure_info(
                 .map(str::to_owned)
                 .unwrap_or_else(|| measure_expression(d));
             let column: Vec<f64> = rows.iter().filter_map(|(_, v)| v[m]).collect();
+            let format = match &d["qDef"]["qNumFormat"] {
+                Value::Object(format) if format.contains_key("qType") => {
+                    Value::Object(format.clone())
+                }
+                _ => json!({"qType": "U"}),
+            };
+            let automatic = format["qType"] == "U";
             let mut info = json!({"qFallbackTitle": label, "qApprMaxGlyphCount": 10, "qCardinal": 0,
-                "qSortIndicator": "N", "qNumFormat": {"qType": "U"}, "qIsAutoFormat": true,
+                "qSortIndicator": "N", "qNumFormat": format, "qIsAutoFormat": automatic,
+                "qLibraryId": library_id(d),
                 "qMin": nan_or(column.iter().copied().reduce(f64::min)),
                 "qMax": nan_or(column.iter().copied().reduce(f64::max)),
                 "qAttrExprInfo": [], "qAttrDimInfo": []});
