@@ -199,8 +199,7 @@ properties = '{"qInfo": {"qType": "kpi"}, "qHyperCubeDef": {"qDimensions": [], "
 async fn fails_naming(apps: &Path, parts: &[&str]) {
     let error = Simulator::start(start_with(apps))
         .await
-        .err()
-        .expect("start-up fails");
+        .expect_err("start-up fails");
     let message = error.to_string();
     for part in parts {
         assert!(message.contains(part), "{message:?} names {part:?}");
