@@ -162,3 +162,60 @@ test('a list object and a hypercube follow a selection, with change notification
   assert.equal(rows[0][1].qNum, emeaSales);
   await session.close();
 });
+
+test('a sheet of linked master objects, library items, a filter pane and a variable', async () => {
+  const cookie = await sessionCookie('enigma-5');
+  const { session } = open(`ws://${proxy}/app/sample-sales`, cookie);
+  const global = await session.open();
+  const doc = await global.openDoc('sample-sales');
+
+  // The sheets of the app, as the Sense client lists them.
+  const sheets = await doc.createSessionObject({
+    qInfo: { qType: 'SheetList' },
+    qAppObjectListDef: { qType: 'sheet', qData: { title: '/qMetaDef/title' } },
+  });
+  const items = (await sheets.getLayout()).qAppObjectList.qItems;
+  assert.deepEqual(items.map((i) => [i.qInfo.qId, i.qData.title]), [['sheet-overview', 'Overview']]);
+
+  // Open the sheet; list its children.
+  const sheet = await doc.getObject('sheet-overview');
+  const layout = await sheet.getLayout();
+  assert.equal(layout.columns, 24);
+  assert.deepEqual(
+    layout.cells.map((c) => c.name),
+    layout.qChildList.qItems.map((i) => i.qInfo.qId),
+  );
+  const children = await sheet.getChildInfos();
+  assert.equal(children.length, 5);
+
+  // A linked child: laid out from its master, with the library's titles.
+  const bar = await sheet.getChild('overview-category-bar');
+  const barLayout = await bar.getLayout();
+  assert.equal(barLayout.qExtendsId, 'master-category-bar');
+  assert.equal(barLayout.visualization, 'barchart');
+  assert.equal(barLayout.qHyperCube.qDimensionInfo[0].qFallbackTitle, 'Product category');
+  assert.deepEqual(
+    barLayout.qHyperCube.qMeasureInfo.map((m) => [m.qFallbackTitle, m.qLibraryId, m.qNumFormat.qType]),
+    [['Sales', 'msr-sales', 'M'], ['Share of sales', 'msr-share', 'F']],
+  );
+  assert.equal(barLayout.qHyperCube.qDataPages[0].qMatrix.length, 5);
+
+  // The filter pane's list box: no data in the layout, pages on request.
+  const pane = await sheet.getChild('overview-filters');
+  const [regionInfo] = await pane.getChildInfos();
+  const list = await pane.getChild(regionInfo.qId);
+  const listLayout = await list.getLayout();
+  assert.deepEqual(listLayout.qListObject.qDataPages, []);
+  assert.equal(listLayout.qListObject.qDimensionInfo.qFallbackTitle, 'Sales region');
+  const pages = await list.getListObjectData('/qListObjectDef', [{ qTop: 2, qLeft: 0, qWidth: 1, qHeight: 2 }]);
+  assert.equal(pages[0].qMatrix.length, 2);
+  assert.equal(pages[0].qArea.qTop, 2);
+
+  // Expressions with variables.
+  const total = (await doc.evaluateEx('Sum(Sales)')).qNumber;
+  const target = (await doc.evaluateEx('Sum(Sales) * $(vMarginTarget)')).qNumber;
+  assert.ok(Math.abs(target - total * 0.35) < total * 1e-9);
+  const variable = await doc.getVariableByName('vTotalSales');
+  assert.equal((await variable.getLayout()).qNum, total);
+  await session.close();
+});

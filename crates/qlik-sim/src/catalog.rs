@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::data::{App, load_app, sample_app, support_app};
+use crate::data::{App, is_app_folder, load_app, sample_app, support_app};
 use crate::error::SimError;
 
 /// The apps, from a folder or built in.
@@ -21,14 +21,15 @@ impl Catalog {
         }
     }
 
-    /// Every sub-folder of `dir` holding an `app.toml`. Errors name the file
-    /// (and for data, the line).
+    /// Every sub-folder of `dir` holding an `app.toml` or, unbuilt by
+    /// `qlik app unbuild`, a `config.yml`. Errors name the file (and for
+    /// data the line, for objects the id).
     pub fn load(dir: &Path) -> Result<Self, SimError> {
         let entries = std::fs::read_dir(dir)
             .map_err(|e| SimError::Apps(format!("{}: {e}", dir.display())))?;
         let mut apps = Vec::new();
         for entry in entries.flatten() {
-            if entry.path().join("app.toml").is_file() {
+            if is_app_folder(&entry.path()) {
                 apps.push(Arc::new(load_app(&entry.path()).map_err(SimError::Apps)?));
             }
         }

@@ -26,7 +26,8 @@ pub struct SimConfig {
     pub qps_addr: SocketAddr,
     /// Virtual proxy prefix; empty for the default virtual proxy.
     pub virtual_proxy: String,
-    /// Folder of apps (sub-folders with `app.toml`); none: the built-in apps
+    /// Folder of apps (sub-folders with `app.toml`, or unbuilt with
+    /// `config.yml`); none: the built-in apps
     /// (`sample-sales`, `sample-support`).
     pub apps_dir: Option<PathBuf>,
     /// Order lines of the built-in sample sales app.

@@ -1,9 +1,15 @@
 //! The QIX engine: JSON-RPC 2.0 over a WebSocket, per engine session.
 
 mod bookmarks;
+mod doc;
+mod field;
+mod global;
+mod handles;
+mod library;
 mod methods;
-mod pivot;
+mod object;
 mod patches;
+mod pivot;
 mod rpc;
 mod socket;
 
@@ -118,18 +124,19 @@ impl EngineData {
         f(&context)
     }
 
-    /// The effective properties of an object (what its layout shows): with
-    /// its soft patches, if any.
+    /// The properties of an object as this session sees them: with its
+    /// soft patches, if any.
     pub fn object(&self, id: &str) -> Option<Value> {
         self.soft.get(id).cloned().or_else(|| self.properties(id))
     }
 
-    /// Properties of a session object, or else of a master object of the
-    /// app, without soft patches.
+    /// Properties of a session object, or else of a generic object of the
+    /// app (a sheet, a master object, a child at any depth), without soft
+    /// patches.
     pub fn properties(&self, id: &str) -> Option<Value> {
         self.objects
             .get(id)
             .cloned()
-            .or_else(|| self.app.as_ref()?.master_object(id).cloned())
+            .or_else(|| self.app.as_ref()?.objects.properties(id).cloned())
     }
 }

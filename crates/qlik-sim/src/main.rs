@@ -21,7 +21,7 @@ struct Args {
     /// Virtual proxy prefix; empty for the default virtual proxy.
     #[arg(long, default_value = "")]
     virtual_proxy: String,
-    /// Folder of apps (sub-folders with app.toml and CSV files); default: the built-in apps (sample-sales, sample-support).
+    /// Folder of apps (sub-folders with app.toml and CSV files, or unbuilt by `qlik app unbuild` with data/*.csv); default: the built-in apps (sample-sales, sample-support).
     #[arg(long)]
     apps: Option<PathBuf>,
     /// Order lines of the built-in sample sales app.

@@ -265,17 +265,24 @@ async fn a_malformed_locale_line_stops_the_start_naming_file_and_line() {
 }
 
 #[tokio::test]
-async fn the_built_in_apps_answer_the_en_us_default() {
+async fn the_built_in_apps_answer_their_scripts_locale_or_the_en_us_default() {
     let sim = start(SimConfig {
         sample_rows: 1_000,
         ..SimConfig::default()
     })
     .await;
+    // sample-sales is an unbuilt folder whose script.qvs sets ISO dates.
     let (mut ws, doc) = open(&sim, "sample-sales").await;
     let info = call(&mut ws, 2, doc, "GetLocaleInfo", json!([])).await;
     let info = &info["result"]["qReturn"];
     assert_eq!(info["qMoneyFmt"], "$#,##0.00;-$#,##0.00");
-    assert_eq!(info["qDateFmt"], "M/D/YYYY");
+    assert_eq!(info["qDateFmt"], "YYYY-MM-DD");
     assert_eq!(info["qCalendarStrings"]["qDayNames"][6], "Sun");
     assert!(info["qCurrentYear"].as_i64().unwrap() >= 2026);
+    // sample-support has no script: the en-US default.
+    let (mut ws, doc) = open(&sim, "sample-support").await;
+    let info = call(&mut ws, 2, doc, "GetLocaleInfo", json!([])).await;
+    let info = &info["result"]["qReturn"];
+    assert_eq!(info["qDateFmt"], "M/D/YYYY");
+    assert_eq!(info["qMoneyFmt"], "$#,##0.00;-$#,##0.00");
 }

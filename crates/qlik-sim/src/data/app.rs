@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::collections::hash_map::{Entry, RandomState};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
-use serde_json::Value;
-
+use super::app_objects::AppObjects;
+use super::library::Library;
 use super::locale::Locale;
 
 /// A distinct value of a field: its text and, for numbers, its number.
@@ -142,10 +142,14 @@ pub struct App {
     /// All tables.
     pub tables: Vec<Table>,
     field_index: HashMap<String, usize>,
-    /// Master objects: id → generic object properties.
-    pub master_objects: Vec<(String, Value)>,
-    /// The locale its script sets (separators, formats, names).
+    /// Generic objects: sheets, master objects and their children.
+    pub objects: AppObjects,
+    /// Master dimensions and measures, variables.
+    pub library: Library,
+    /// The locale the script sets.
     pub locale: Locale,
+    /// The load script (`GetScript`); the engine never runs it.
+    pub script: String,
 }
 
 impl App {
@@ -216,14 +220,6 @@ impl App {
     /// The index of a field by name.
     pub fn field(&self, name: &str) -> Option<usize> {
         self.field_index.get(name).copied()
-    }
-
-    /// Master object properties by id.
-    pub fn master_object(&self, id: &str) -> Option<&Value> {
-        self.master_objects
-            .iter()
-            .find(|(object_id, _)| object_id == id)
-            .map(|(_, props)| props)
     }
 }
 

@@ -1,13 +1,18 @@
 //! Generic object layouts in Qlik's shapes: list objects ([`list`]),
-//! hypercubes ([`hypercube`]), current selections ([`selections`]),
-//! expressions; data pages ([`paging`]); selections made through objects.
+//! hypercubes ([`hypercube`]), current selections ([`selections`]), lists
+//! of objects and library items ([`lists`]), expressions with dollar-sign
+//! expansion ([`expand`]); data pages ([`paging`]); selections made through
+//! objects. Linked objects and library items are resolved first ([`resolve`]).
 
 mod cells;
 mod definitions;
+mod expand;
 mod hypercube;
 mod list;
+mod lists;
 mod paging;
 mod pivot;
+mod resolve;
 mod selections;
 mod sorting;
 
@@ -23,6 +28,8 @@ use definitions::field_names;
 
 pub use definitions::measure_format;
 pub use pivot::{Expand, pivot_cells, pivot_expand, pivot_page};
+pub(crate) use lists::meta;
+pub(crate) use resolve::effective;
 
 /// Qlik's limit on the cells of all requested pages together.
 pub const MAX_CELLS: u64 = 10_000;
@@ -65,8 +72,19 @@ pub struct Context<'a> {
 
 /// Evaluates an expression over all associated rows: `(text, number)`, the
 /// text in the general number format (as `Evaluate` answers).
+/// Dollar-sign expansions (`$(vName)`, `$(=…)`) are made first.
 pub fn evaluate(ctx: &Context<'_>, text: &str) -> Result<(String, Option<f64>), String> {
-    let expr = Expr::parse(text).map_err(|e| e.0)?;
+    evaluate_at(ctx, text, 0)
+}
+
+/// [`evaluate`] inside `depth` dollar-sign expansions.
+fn evaluate_at(
+    ctx: &Context<'_>,
+    text: &str,
+    depth: usize,
+) -> Result<(String, Option<f64>), String> {
+    let text = expand::expand(ctx, text, depth)?;
+    let expr = Expr::parse(&text).map_err(|e| e.0)?;
     if let Some(unknown) = expr
         .fields()
         .into_iter()
@@ -83,19 +101,37 @@ pub fn evaluate(ctx: &Context<'_>, text: &str) -> Result<(String, Option<f64>), 
     Ok((text, value))
 }
 
-/// The layout of a generic object with these properties.
+/// The layout of a generic object with these properties: a linked object
+/// is laid out from its master, library items are resolved; `qMetaDef`
+/// becomes `qMeta`.
 pub fn layout(ctx: &Context<'_>, properties: &Value) -> Value {
+    let properties = &effective(ctx.app, properties);
+    let id = properties["qInfo"]["qId"].as_str().unwrap_or_default();
     let mut layout = serde_json::Map::new();
     layout.insert("qInfo".into(), properties["qInfo"].clone());
-    layout.insert(
-        "qMeta".into(),
-        json!({"privileges": ["read", "update", "delete"]}),
-    );
+    layout.insert("qMeta".into(), meta(properties));
     layout.insert("qSelectionInfo".into(), json!({}));
     if let Value::Object(props) = properties {
         for (key, value) in props {
             match key.as_str() {
-                "qInfo" => {}
+                "qInfo" | "qMetaDef" => {}
+                "qChildListDef" => {
+                    layout.insert("qChildList".into(), lists::child_list(ctx, id, value));
+                }
+                "qAppObjectListDef" => {
+                    layout.insert("qAppObjectList".into(), lists::app_object_list(ctx, value));
+                }
+                "qDimensionListDef" => {
+                    let items = &ctx.app.library.dimensions;
+                    layout.insert("qDimensionList".into(), lists::library_list(items, value));
+                }
+                "qMeasureListDef" => {
+                    let items = &ctx.app.library.measures;
+                    layout.insert("qMeasureList".into(), lists::library_list(items, value));
+                }
+                "qVariableListDef" => {
+                    layout.insert("qVariableList".into(), lists::variable_list(ctx, value));
+                }
                 "qListObjectDef" => {
                     layout.insert("qListObject".into(), list::list_object(ctx, value));
                 }
@@ -146,6 +182,7 @@ pub fn list_object_page(
     path: &str,
     pages: &Value,
 ) -> Result<Vec<Value>, ObjectError> {
+    let properties = &effective(ctx.app, properties);
     list::list_object_page(ctx, definition(properties, path, "qListObjectDef")?, pages)
 }
 
@@ -156,6 +193,7 @@ pub fn hypercube_page(
     path: &str,
     pages: &Value,
 ) -> Result<Vec<Value>, ObjectError> {
+    let properties = &effective(ctx.app, properties);
     hypercube::hypercube_page(ctx, definition(properties, path, "qHyperCubeDef")?, pages)
 }
 
@@ -178,6 +216,7 @@ pub fn select_in_object(
     elements: &[i64],
     toggle: bool,
 ) -> Result<(), ObjectError> {
+    let properties = &effective(app, properties);
     let def = match dimension {
         None => definition(properties, path, "qListObjectDef")?,
         Some(d) => &definition(properties, path, "qHyperCubeDef")?["qDimensions"][d],

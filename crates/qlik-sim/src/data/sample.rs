@@ -1,11 +1,100 @@
-//! The sample sales app, generated deterministically: orders, customers,
-//! products and a calendar, with the master objects a dashboard uses.
+//! The sample sales app: its objects, library and script are the unbuilt
+//! app folder `apps/sample-sales/` (compiled in); its data — orders,
+//! customers, products and a calendar — is generated deterministically.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 
 use super::app::App;
+use super::library::ItemKind;
+use super::load::unbuild::{Part, apply};
+
+/// The files of `apps/sample-sales/` (but `config.yml`, which names them).
+const FILES: &[(Part, &str, &str)] = &[
+    (
+        Part::AppProperties,
+        "app-properties.json",
+        include_str!("../../apps/sample-sales/app-properties.json"),
+    ),
+    (
+        Part::Library(ItemKind::Dimension),
+        "dimensions.json",
+        include_str!("../../apps/sample-sales/dimensions.json"),
+    ),
+    (
+        Part::Library(ItemKind::Measure),
+        "measures.json",
+        include_str!("../../apps/sample-sales/measures.json"),
+    ),
+    (
+        Part::Library(ItemKind::Variable),
+        "variables.json",
+        include_str!("../../apps/sample-sales/variables.json"),
+    ),
+    (
+        Part::Script,
+        "script.qvs",
+        include_str!("../../apps/sample-sales/script.qvs"),
+    ),
+    (
+        Part::Object,
+        "objects/kpi--kpi-sales.json",
+        include_str!("../../apps/sample-sales/objects/kpi--kpi-sales.json"),
+    ),
+    (
+        Part::Object,
+        "objects/barchart--bar-region.json",
+        include_str!("../../apps/sample-sales/objects/barchart--bar-region.json"),
+    ),
+    (
+        Part::Object,
+        "objects/linechart--line-month.json",
+        include_str!("../../apps/sample-sales/objects/linechart--line-month.json"),
+    ),
+    (
+        Part::Object,
+        "objects/table--table-customers.json",
+        include_str!("../../apps/sample-sales/objects/table--table-customers.json"),
+    ),
+    (
+        Part::Object,
+        "objects/listbox--filter-region.json",
+        include_str!("../../apps/sample-sales/objects/listbox--filter-region.json"),
+    ),
+    (
+        Part::Object,
+        "objects/masterobject-kpi-sales-kpi-master-sales-kpi.json",
+        include_str!(
+            "../../apps/sample-sales/objects/masterobject-kpi-sales-kpi-master-sales-kpi.json"
+        ),
+    ),
+    (
+        Part::Object,
+        "objects/masterobject-kpi-margin-kpi-master-margin-kpi.json",
+        include_str!(
+            "../../apps/sample-sales/objects/masterobject-kpi-margin-kpi-master-margin-kpi.json"
+        ),
+    ),
+    (
+        Part::Object,
+        "objects/masterobject-barchart-sales-by-category-master-category-bar.json",
+        include_str!(
+            "../../apps/sample-sales/objects/masterobject-barchart-sales-by-category-master-category-bar.json"
+        ),
+    ),
+    (
+        Part::Object,
+        "objects/masterobject-pivot-table-sales-by-region-and-year-pivot-sales.json",
+        include_str!(
+            "../../apps/sample-sales/objects/masterobject-pivot-table-sales-by-region-and-year-pivot-sales.json"
+        ),
+    ),
+    (
+        Part::Object,
+        "objects/sheet--overview-sheet-overview.json",
+        include_str!("../../apps/sample-sales/objects/sheet--overview-sheet-overview.json"),
+    ),
+];
 
 const REGIONS: [(&str, &[&str]); 4] = [
     ("EMEA", &["Germany", "France", "Sweden", "United Kingdom"]),
@@ -141,53 +230,33 @@ pub fn sample_app(rows: usize) -> App {
         orders,
     );
 
-    let measure = |label: &str, expr: &str| json!({"qDef": {"qDef": expr, "qLabel": label}});
-    let dimension = |field: &str| json!({"qDef": {"qFieldDefs": [field]}});
-    app.master_objects = vec![
-        (
-            "kpi-sales".into(),
-            json!({"qInfo": {"qId": "kpi-sales", "qType": "kpi"},
-            "qHyperCubeDef": {"qDimensions": [], "qMeasures": [measure("Sales", "Sum(Sales)")],
-                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 1}]}}),
-        ),
-        (
-            "bar-region".into(),
-            json!({"qInfo": {"qId": "bar-region", "qType": "barchart"},
-            "qHyperCubeDef": {"qDimensions": [dimension("Region")], "qMeasures": [measure("Sales", "Sum(Sales)")],
-                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 2, "qHeight": 50}]}}),
-        ),
-        (
-            "line-month".into(),
-            json!({"qInfo": {"qId": "line-month", "qType": "linechart"},
-            "qHyperCubeDef": {"qDimensions": [dimension("Month")], "qMeasures": [measure("Sales", "Sum(Sales)")],
-                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 2, "qHeight": 100}]}}),
-        ),
-        (
-            "table-customers".into(),
-            json!({"qInfo": {"qId": "table-customers", "qType": "table"},
-            "qHyperCubeDef": {"qDimensions": [dimension("Customer"), dimension("Region")],
-                "qMeasures": [measure("Sales", "Sum(Sales)"), measure("Orders", "Count(DISTINCT OrderID)")],
-                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 4, "qHeight": 20}]}}),
-        ),
-        (
-            "pivot-sales".into(),
-            json!({"qInfo": {"qId": "pivot-sales", "qType": "masterobject"},
-            "visualization": "pivot-table", "qMetaDef": {"title": "Sales by region and year"},
-            "qHyperCubeDef": {"qMode": "P", "qNoOfLeftDims": 2, "qAlwaysFullyExpanded": false,
-                "qDimensions": [
-                    {"qDef": {"qFieldDefs": ["Region"]},
-                        "qOtherTotalSpec": {"qTotalMode": "TOTAL_EXPR"}, "qTotalLabel": "Totals"},
-                    dimension("Country"), dimension("Year")],
-                "qMeasures": [measure("Sales", "Sum(Sales)"), measure("Orders", "Count(DISTINCT OrderID)")],
-                "qInterColumnSortOrder": [0, 1, 2, -1],
-                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 50, "qHeight": 50}]}}),
-        ),
-        (
-            "filter-region".into(),
-            json!({"qInfo": {"qId": "filter-region", "qType": "listbox"},
-            "qListObjectDef": {"qDef": {"qFieldDefs": ["Region"]}, "qShowAlternatives": true,
-                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 1, "qHeight": 50}]}}),
-        ),
-    ];
+    for (part, name, text) in FILES {
+        // Files of this crate, loaded by the tests: they always apply.
+        apply(&mut app, *part, name, text).expect("the sample app's files are valid");
+    }
     app
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_of_the_folder_is_compiled_in() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("apps/sample-sales");
+        let mut on_disk: Vec<String> = ["", "objects"]
+            .iter()
+            .flat_map(|sub| std::fs::read_dir(dir.join(sub)).unwrap().flatten())
+            .filter(|e| e.path().is_file())
+            .map(|e| e.path().strip_prefix(&dir).unwrap().display().to_string())
+            .filter(|name| name != "config.yml")
+            .collect();
+        let mut compiled: Vec<String> = FILES
+            .iter()
+            .map(|(_, name, _)| (*name).to_owned())
+            .collect();
+        on_disk.sort();
+        compiled.sort();
+        assert_eq!(on_disk, compiled);
+    }
 }

@@ -79,49 +79,37 @@ pub fn support_app() -> App {
     let measure = |label: &str, expr: &str| json!({"qDef": {"qDef": expr, "qLabel": label}});
     let dimension = |field: &str| json!({"qDef": {"qFieldDefs": [field]}});
     let fetch = |width: u32, height: u32| json!([{"qTop": 0, "qLeft": 0, "qWidth": width, "qHeight": height}]);
-    app.master_objects = vec![
-        (
-            "kpi-tickets".into(),
-            json!({"qInfo": {"qId": "kpi-tickets", "qType": "kpi"},
+    let objects = [
+        json!({"qInfo": {"qId": "kpi-tickets", "qType": "kpi"},
             "qHyperCubeDef": {"qDimensions": [], "qMeasures": [measure("Tickets", "Count(TicketID)")],
                 "qInitialDataFetch": fetch(1, 1)}}),
-        ),
-        (
-            "kpi-hours".into(),
-            json!({"qInfo": {"qId": "kpi-hours", "qType": "kpi"},
+        json!({"qInfo": {"qId": "kpi-hours", "qType": "kpi"},
             "qHyperCubeDef": {"qDimensions": [],
                 "qMeasures": [measure("Avg hours to resolve", "Avg(HoursToResolve)")],
                 "qInitialDataFetch": fetch(1, 1)}}),
-        ),
-        (
-            "bar-team".into(),
-            json!({"qInfo": {"qId": "bar-team", "qType": "barchart"},
+        json!({"qInfo": {"qId": "bar-team", "qType": "barchart"},
             "qHyperCubeDef": {"qDimensions": [dimension("Team")],
                 "qMeasures": [measure("Tickets", "Count(TicketID)")],
                 "qInitialDataFetch": fetch(2, 50)}}),
-        ),
-        (
-            "line-month".into(),
-            json!({"qInfo": {"qId": "line-month", "qType": "linechart"},
+        json!({"qInfo": {"qId": "line-month", "qType": "linechart"},
             "qHyperCubeDef": {"qDimensions": [dimension("Month")],
                 "qMeasures": [measure("Tickets", "Count(TicketID)")],
                 "qInitialDataFetch": fetch(2, 50)}}),
-        ),
-        (
-            "table-priority".into(),
-            json!({"qInfo": {"qId": "table-priority", "qType": "table"},
+        json!({"qInfo": {"qId": "table-priority", "qType": "table"},
             "qHyperCubeDef": {"qDimensions": [dimension("Priority"), dimension("Status")],
                 "qMeasures": [measure("Tickets", "Count(TicketID)"),
                     measure("Avg hours to resolve", "Avg(HoursToResolve)")],
                 "qInitialDataFetch": fetch(4, 50)}}),
-        ),
-        (
-            "filter-team".into(),
-            json!({"qInfo": {"qId": "filter-team", "qType": "listbox"},
+        json!({"qInfo": {"qId": "filter-team", "qType": "listbox"},
             "qListObjectDef": {"qDef": {"qFieldDefs": ["Team"]}, "qShowAlternatives": true,
                 "qInitialDataFetch": fetch(1, 50)}}),
-        ),
     ];
+    for properties in &objects {
+        // Constant properties, checked by the tests: they always load.
+        app.objects
+            .add_tree(properties)
+            .expect("the built-in objects are valid");
+    }
     app
 }
 

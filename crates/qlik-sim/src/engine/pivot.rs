@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::methods::{Call, Outcome, object_error};
+use super::methods::{Call, Outcome};
+use super::object::object_error;
 use super::rpc::RpcError;
 use crate::data::{self, App, Expand};
 

@@ -132,3 +132,21 @@ pub async fn greeting(ws: &mut Ws) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// A socket on `app` of a fresh user, with the app open: the socket and
+/// the Doc handle.
+pub async fn open_app(sim: &RunningSim, user: &str, app: &str) -> (Ws, i64) {
+    let cookie = redeem(sim, &ticket(sim, user).await).await;
+    let mut ws = ws(sim, &format!("/app/{app}"), Some(&cookie)).await;
+    greeting(&mut ws).await;
+    let doc = call(&mut ws, 1, -1, "OpenDoc", json!([app])).await;
+    let doc = handle(&doc);
+    (ws, doc)
+}
+
+/// The `qReturn.qHandle` of an answer (panics with the answer when absent).
+pub fn handle(answer: &Value) -> i64 {
+    answer["result"]["qReturn"]["qHandle"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no handle in {answer}"))
+}

@@ -27,15 +27,13 @@ pub(super) fn measure_expression(def: &Value) -> String {
 }
 
 /// The number format of a hypercube measure (`NxMeasure`): its
-/// `qDef.qNumFormat`, or, for a measure from the library, the library
-/// measure's (`library`: the item's `qMeasure`, an `NxLibraryMeasureDef`)
-/// when that has one. Without either: `U`, automatic.
-pub fn measure_format(def: &Value, library: Option<&Value>) -> NumFormat {
-    library
-        .map(|l| &l["qNumFormat"])
-        .filter(|f| f.is_object())
-        .map_or_else(
-            || NumFormat::from_json(&def["qDef"]["qNumFormat"]),
-            NumFormat::from_json,
-        )
+/// `qDef.qNumFormat` (a library measure's format is copied there when the
+/// measure is resolved); without one `U`, automatic.
+pub fn measure_format(def: &Value) -> NumFormat {
+    NumFormat::from_json(&def["qDef"]["qNumFormat"])
+}
+
+/// The library item a definition names (`qLibraryId`), or the empty string.
+pub(super) fn library_id(def: &Value) -> &str {
+    def["qLibraryId"].as_str().unwrap_or_default()
 }

@@ -6,7 +6,10 @@ use std::cmp::Ordering;
 use serde_json::{Value, json};
 
 use super::cells::{cell, measure_cell, nan_or};
-use super::definitions::{dimension_title, field_names, measure_expression, measure_format};
+use super::definitions::{
+    dimension_title, field_names, library_id, measure_expression, measure_format,
+};
+use super::expand::expand;
 use super::paging::{data_page, pages_of};
 use super::sorting::compare_values;
 use super::{Context, ObjectError};
@@ -34,7 +37,8 @@ pub(super) fn parse_measures(
     measure_defs
         .iter()
         .map(|m| {
-            let expr = Expr::parse(&measure_expression(m)).map_err(|e| e.0)?;
+            let text = expand(ctx, &measure_expression(m), 0)?;
+            let expr = Expr::parse(&text).map_err(|e| e.0)?;
             if expr.has_bare_field() {
                 return Err("a field outside an aggregation".into());
             }
@@ -168,7 +172,8 @@ pub(super) fn dimension_info(
                 "qGrouping": "N", "qNumFormat": {"qType": "U"}, "qIsAutoFormat": true,
                 "qGroupFieldDefs": [info.name], "qMin": "NaN", "qMax": "NaN",
                 "qAttrExprInfo": [], "qAttrDimInfo": [], "qIsCalculated": false,
-                "qCardinalities": {"qCardinal": info.values.len(), "qHypercubeCardinal": rows}})
+                "qCardinalities": {"qCardinal": info.values.len(), "qHypercubeCardinal": rows},
+                "qLibraryId": library_id(d)})
         })
         .collect()
 }
@@ -220,6 +225,7 @@ pub(super) fn measure_info(
             let mut info = json!({"qFallbackTitle": label, "qApprMaxGlyphCount": 10, "qCardinal": 0,
                 "qSortIndicator": measure_sort_indicator(d), "qNumFormat": format.to_json(),
                 "qIsAutoFormat": format.is_auto(),
+                "qLibraryId": library_id(d),
                 "qMin": nan_or(column.iter().copied().reduce(f64::min)),
                 "qMax": nan_or(column.iter().copied().reduce(f64::max)),
                 "qAttrExprInfo": [], "qAttrDimInfo": []});
@@ -281,7 +287,7 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
     sort_rows(ctx, &mut rows, &order, &dims, &dim_defs, &measure_defs);
     let formats: Vec<NumFormat> = measure_defs
         .iter()
-        .map(|d| measure_format(d, None))
+        .map(|d| measure_format(d))
         .collect();
     let matrix = matrix(ctx, &dims, &rows, &formats);
     let totals = spread(&totals);

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use serde_json::{Value, json};
 
 use super::cells::cell;
-use super::definitions::{dimension_title, field_names};
+use super::definitions::{dimension_title, field_names, library_id};
 use super::paging::{data_page, pages_of};
 use super::sorting::{compare_values, state_rank};
 use super::{Context, ObjectError};
@@ -84,7 +84,8 @@ pub(super) fn list_object(ctx: &Context<'_>, def: &Value) -> Value {
             "qGrouping": "N", "qNumFormat": {"qType": "U", "qnDec": 0, "qUseThou": 0},
             "qIsAutoFormat": true, "qGroupFieldDefs": [info.name], "qIsSemantic": false,
             "qIsOneAndOnlyOne": false, "qContinuousAxes": false, "qIsCyclic": false,
-            "qDerivedField": false, "qAttrExprInfo": [], "qAttrDimInfo": [], "qIsCalculated": false
+            "qDerivedField": false, "qAttrExprInfo": [], "qAttrDimInfo": [], "qIsCalculated": false,
+            "qLibraryId": library_id(def)
         },
         "qExpressions": [],
         "qDataPages": pages,
