@@ -2,16 +2,19 @@
 //! layouts become view models.
 //!
 //! - [`properties`]: the generic-object properties of the configured objects;
+//! - [`drawn`]: master objects drawn by `crates/charts`, or their cards;
 //! - [`masters`]: how an app master object is shown, decided from its layout;
 //! - [`views`]: layouts → view models;
 //! - [`rows`]: the table's own sorting and whole-cube paging.
 
+pub mod drawn;
 pub mod masters;
 pub mod properties;
 pub mod rows;
 pub mod views;
 
-pub use masters::{MasterView, master_table, master_view};
+pub use drawn::drawn;
+pub use masters::{DrawnDef, MasterView, master_table, master_view, visualization};
 pub use properties::dashboard_objects;
 pub use rows::{sort_rows, whole_cube_pages};
 pub use views::{

@@ -22,6 +22,7 @@ use crate::view_cache::SessionViews;
 use crate::watcher;
 
 mod bookmarks;
+mod locale;
 mod proxy_session;
 use store::{EngineKey, FieldSelection};
 
@@ -103,6 +104,8 @@ pub struct EngineSession {
     phase: AtomicU8,
     retry: Mutex<Backoff>,
     this: Weak<EngineSession>,
+    /// The app's `GetLocaleInfo` answer, once asked.
+    locale: Mutex<Option<Value>>,
 }
 
 impl std::fmt::Debug for EngineSession {
@@ -159,6 +162,7 @@ impl EngineSession {
             phase: AtomicU8::new(Phase::Open as u8),
             retry: Mutex::new(Backoff::default()),
             this: this.clone(),
+            locale: Mutex::new(None),
         })
     }
 

@@ -169,6 +169,22 @@ pub fn sample_app(rows: usize) -> App {
                 "qMeasures": [measure("Sales", "Sum(Sales)"), measure("Orders", "Count(DISTINCT OrderID)")],
                 "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 4, "qHeight": 20}]}}),
         ),
+        // Master visualizations as real Qlik stores them: qType "masterobject",
+        // what they draw in `visualization` (docs/qlik-protocol.md).
+        (
+            "pie-category".into(),
+            json!({"qInfo": {"qId": "pie-category", "qType": "masterobject"},
+            "visualization": "piechart", "title": "Sales share by category",
+            "qHyperCubeDef": {"qDimensions": [dimension("Category")], "qMeasures": [measure("Sales", "Sum(Sales)")],
+                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 2, "qHeight": 50}]}}),
+        ),
+        (
+            "map-region".into(),
+            json!({"qInfo": {"qId": "map-region", "qType": "masterobject"},
+            "visualization": "map", "title": "Sales on the map",
+            "qHyperCubeDef": {"qDimensions": [dimension("Region")], "qMeasures": [measure("Sales", "Sum(Sales)")],
+                "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 2, "qHeight": 50}]}}),
+        ),
         (
             "filter-region".into(),
             json!({"qInfo": {"qId": "filter-region", "qType": "listbox"},
