@@ -32,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
+                <link rel="stylesheet" href=theme::CHARTS_STYLESHEET_PATH/>
                 // After the app's stylesheet: the configured brand colour wins.
                 <link rel="stylesheet" href=theme::STYLESHEET_PATH/>
             </head>

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub const STYLESHEET_PATH: &str = "/theme.css";
 /// Where the logo is served (when one is configured).
 pub const LOGO_PATH: &str = "/theme/logo";
+/// Where the server serves the style of the charts `crates/charts` draws
+/// (`charts::CSS`).
+pub const CHARTS_STYLESHEET_PATH: &str = "/charts.css";
 
 /// The theme pages render (the server fills it in from `[theme]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! `[theme]` on the wire: `/theme.css` sets the brand colour as a CSS custom
 //! property (after the app's stylesheet, so it wins), and `/theme/logo`
-//! serves the configured logo. Both are public: the login page uses them.
+//! serves the configured logo; `/charts.css` is the style of the charts
+//! `crates/charts` draws. All are public: the login page uses them.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -64,10 +65,20 @@ pub fn router<S: Clone + Send + Sync + 'static>(
     logo: Option<Logo>,
 ) -> Router<S> {
     let css = stylesheet(theme);
-    let mut router = Router::new().route(
-        app::theme::STYLESHEET_PATH,
-        get(move || async move { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css) }),
-    );
+    let mut router = Router::new()
+        .route(
+            app::theme::STYLESHEET_PATH,
+            get(move || async move { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css) }),
+        )
+        .route(
+            app::theme::CHARTS_STYLESHEET_PATH,
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                    charts::CSS,
+                )
+            }),
+        );
     if let Some(logo) = logo {
         router = router.route(
             app::theme::LOGO_PATH,

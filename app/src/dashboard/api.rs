@@ -51,9 +51,12 @@ mod server {
             &self,
             id: &ObjectId,
         ) -> Result<qlik::qix::layout::GenericObjectLayout, AppError> {
-            Ok(mapping::parse_layout(
-                self.engine.layout(&self.page.hub_id(id)).await?,
-            ))
+            Ok(mapping::parse_layout(self.raw_layout(id).await?))
+        }
+
+        /// The layout of one of the page's objects, as the engine sent it.
+        pub async fn raw_layout(&self, id: &ObjectId) -> Result<serde_json::Value, AppError> {
+            Ok(self.engine.layout(&self.page.hub_id(id)).await?)
         }
     }
 
@@ -119,8 +122,10 @@ mod server {
             .iter()
             .find(|m| m.id == object_id.to_string())
         {
-            Some(master) => Ok(mapping::master_view(master, &on.layout(object_id).await?)
-                .is_some_and(|view| shown_as(&view))),
+            Some(master) => Ok(shown_as(&mapping::master_view(
+                master,
+                &on.raw_layout(object_id).await?,
+            ))),
             None => Ok(false),
         }
     }
@@ -138,7 +143,7 @@ mod server {
     /// a master object shown as one.
     pub async fn is_chart(on: &OnPage, object_id: &ObjectId) -> Result<bool, AppError> {
         is_of_kind(on, object_id, ObjectKind::Chart, |v| {
-            matches!(v, MasterView::Chart(_))
+            matches!(v, MasterView::Drawn(_))
         })
         .await
     }
@@ -165,8 +170,8 @@ mod server {
         }
         for master in &config.masters {
             let id = ObjectId::Master(master.id.clone());
-            if let Some(MasterView::ListBox(def)) =
-                mapping::master_view(master, &on.layout(&id).await?)
+            if let MasterView::ListBox(def) =
+                mapping::master_view(master, &on.raw_layout(&id).await?)
                 && def.field == field
             {
                 return Ok(true);
@@ -220,6 +225,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         kpis: Vec::new(),
         charts: Vec::new(),
         tables: Vec::new(),
+        drawn: Vec::new(),
     };
     for (i, filter) in config.filters.iter().enumerate() {
         let id = ObjectId::configured(ObjectKind::Filter, i);
@@ -242,27 +248,61 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         view.tables
             .push(mapping::table(&id, table, &table_layout, &pages));
     }
+    let mut options = None;
     for master in &config.masters {
         let id = ObjectId::Master(master.id.clone());
-        let master_layout = layout(&id).await?;
-        match mapping::master_view(master, &master_layout) {
-            Some(MasterView::ListBox(def)) => {
+        let raw = on.raw_layout(&id).await?;
+        let master_layout = mapping::parse_layout(raw.clone());
+        match mapping::master_view(master, &raw) {
+            MasterView::ListBox(def) => {
                 view.filters
                     .push(mapping::list_box(&id, &def, &master_layout))
             }
-            Some(MasterView::Kpi(def)) => view.kpis.push(mapping::kpi(&id, &def, &master_layout)),
-            Some(MasterView::Chart(def)) => {
-                view.charts.push(mapping::chart(&id, &def, &master_layout))
-            }
-            Some(MasterView::Table(def)) => {
+            MasterView::Table(def) => {
                 let pages = first_pages(&master_layout);
                 view.tables
                     .push(mapping::table(&id, &def, &master_layout, &pages));
             }
-            None => tracing::warn!(object = %id, "master object has no data to show"),
+            MasterView::Drawn(def) => {
+                if options.is_none() {
+                    options = Some(chart_options(on).await);
+                }
+                let drawn = options.as_ref().map(|opts| charts::render(&raw, opts));
+                let html = match drawn {
+                    Some(Ok(html)) => Some(html),
+                    Some(Err(error)) => {
+                        tracing::debug!(object = %id, %error, "chart shown as a card");
+                        None
+                    }
+                    None => None,
+                };
+                view.drawn
+                    .push(mapping::drawn(&id, &def, &master_layout, html));
+            }
+            MasterView::Card(def) => {
+                view.drawn
+                    .push(mapping::drawn(&id, &def, &master_layout, None));
+            }
         }
     }
     Ok(view)
+}
+
+/// How the page's charts are drawn: with the app's locale, or the default
+/// one when the engine does not answer `GetLocaleInfo`.
+#[cfg(feature = "ssr")]
+async fn chart_options(on: &server::OnPage) -> charts::Options {
+    let locale = match on.engine.locale_info().await {
+        Ok(info) => charts::Locale::from_locale_info(&info),
+        Err(error) => {
+            tracing::debug!(%error, "no locale from the engine: the default one is used");
+            charts::Locale::default()
+        }
+    };
+    charts::Options {
+        locale,
+        ..charts::Options::default()
+    }
 }
 
 /// The data pages a hypercube's layout carries.
@@ -310,12 +350,14 @@ pub async fn select_values(
     .await
 }
 
-/// Selects (toggles) the dimension value of a chart's bar or point, as a
-/// click on it does in Qlik.
+/// Selects (toggles) the dimension value of a chart's bar, point, slice or
+/// tile, as a click on it does in Qlik: value `value` (an element number) of
+/// the chart's dimension `dimension` (0 when absent).
 #[server(prefix = "/api", endpoint = "select-in-chart", output = crate::codec::JsonText)]
 pub async fn select_in_chart(
     page: Option<String>,
     object_id: String,
+    dimension: Option<u32>,
     value: i64,
 ) -> Result<(), AppError> {
     server::answer(async {
@@ -329,8 +371,20 @@ pub async fn select_in_chart(
         if !server::is_chart(&on, &id).await? {
             return Err(AppError::NotFound("This chart does not exist.".into()));
         }
+        let dimension = dimension.unwrap_or(0);
+        let dimensions = on
+            .layout(&id)
+            .await?
+            .hyper_cube
+            .and_then(|cube| cube.dimension_info)
+            .map_or(0, |info| info.len());
+        if dimension as usize >= dimensions {
+            return Err(AppError::BadInput(format!(
+                "This chart has {dimensions} dimensions: dimension {dimension} cannot be selected."
+            )));
+        }
         on.engine
-            .select_hypercube_values(&on.page.hub_id(&id), 0, &[value], true)
+            .select_hypercube_values(&on.page.hub_id(&id), i64::from(dimension), &[value], true)
             .await?;
         Ok(())
     })

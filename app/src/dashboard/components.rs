@@ -4,9 +4,11 @@
 pub mod bookmarks;
 pub mod chart;
 pub mod downloads;
+pub mod drawn;
 pub mod kpi;
 pub mod list_box;
 pub mod live;
+pub mod marks;
 pub mod selections;
 pub mod state;
 pub mod table;

@@ -112,6 +112,7 @@ impl PageSource {
 fn downloadable(
     config: &super::config::DashboardConfig,
     id: &ObjectId,
+    raw: &serde_json::Value,
     layout: &GenericObjectLayout,
 ) -> Option<String> {
     if let Some(i) = id.index_of(ObjectKind::Table) {
@@ -121,10 +122,12 @@ fn downloadable(
         return config.charts.get(i).map(|c| c.title.clone());
     }
     let master = config.masters.iter().find(|m| m.id == id.to_string())?;
-    match mapping::master_view(master, layout)? {
+    match mapping::master_view(master, raw) {
         MasterView::Table(def) => Some(def.title),
-        MasterView::Chart(def) => Some(def.title),
-        MasterView::ListBox(_) | MasterView::Kpi(_) => None,
+        MasterView::Drawn(def) | MasterView::Card(def) => {
+            layout.hyper_cube.is_some().then_some(def.title)
+        }
+        MasterView::ListBox(_) => None,
     }
 }
 
@@ -146,12 +149,13 @@ pub async fn prepare(
     }
     let engine = sessions::engine(ctx, session, &page.config.app_id).await?;
     let hub_id = page.hub_id(&id);
-    let layout = match engine.layout(&hub_id).await {
-        Ok(layout) => mapping::parse_layout(layout),
+    let raw = match engine.layout(&hub_id).await {
+        Ok(layout) => layout,
         Err(hub::Error::UnknownObject(_)) => return Err(not_found()),
         Err(other) => return Err(other.into()),
     };
-    let title = downloadable(&page.config, &id, &layout).ok_or_else(not_found)?;
+    let layout = mapping::parse_layout(raw.clone());
+    let title = downloadable(&page.config, &id, &raw, &layout).ok_or_else(not_found)?;
     let cube = layout.hyper_cube.unwrap_or_default();
     let (dimension_titles, measure_titles) = mapping::column_titles(&cube);
     let dimensions = dimension_titles.len();

@@ -2,18 +2,21 @@
 //! layouts become view models.
 //!
 //! - [`properties`]: the generic-object properties of the configured objects;
+//! - [`drawn`]: master objects drawn by `crates/charts`, or their cards;
 //! - [`masters`]: how an app master object is shown, decided from its layout;
 //! - [`views`]: layouts → view models;
 //! - [`rows`]: whole-cube paging;
 //! - [`sorting`]: a table's sort, as soft patches of its engine object.
 
+pub mod drawn;
 pub mod masters;
 pub mod properties;
 pub mod rows;
 pub mod sorting;
 pub mod views;
 
-pub use masters::{MasterView, master_table, master_view};
+pub use drawn::drawn;
+pub use masters::{DrawnDef, MasterView, master_table, master_view, visualization};
 pub use properties::dashboard_objects;
 pub use rows::whole_cube_pages;
 pub use sorting::{sort_patches, table_sort};

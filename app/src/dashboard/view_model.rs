@@ -135,6 +135,25 @@ pub struct ChartView {
     pub error: Option<String>,
 }
 
+/// A master object drawn on the server by `crates/charts`, or shown as a
+/// card (a type it does not draw).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrawnView {
+    /// Dashboard object id.
+    pub id: ObjectId,
+    /// Heading.
+    pub title: String,
+    /// What the object is (`visualization`, else `qInfo.qType`).
+    pub visualization: String,
+    /// The chart as `charts::render` wrote it: a `<figure>` in which every
+    /// text from the layout is escaped. `None`: shown as a card.
+    pub html: Option<String>,
+    /// A card's data ("Show data"), when the object has a hypercube.
+    pub data: Option<TableView>,
+    /// The object has a hypercube: CSV/XLSX downloads are offered.
+    pub downloadable: bool,
+}
+
 /// How a table is sorted by the user (by default: the engine's order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableSort {
@@ -227,6 +246,8 @@ pub struct DashboardView {
     pub charts: Vec<ChartView>,
     /// Tables.
     pub tables: Vec<TableView>,
+    /// Master objects drawn by `crates/charts`, and cards.
+    pub drawn: Vec<DrawnView>,
 }
 
 /// One of the user's bookmarks (saved selections of the page's app).

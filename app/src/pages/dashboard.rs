@@ -9,6 +9,7 @@ use crate::account::current_viewer;
 use crate::dashboard::api::load_dashboard;
 use crate::dashboard::components::bookmarks::Bookmarks;
 use crate::dashboard::components::chart::Chart;
+use crate::dashboard::components::drawn::Drawn;
 use crate::dashboard::components::kpi::Kpi;
 use crate::dashboard::components::list_box::ListBox;
 use crate::dashboard::components::live;
@@ -115,13 +116,14 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
         initial.kpis.len(),
         initial.charts.len(),
         initial.tables.len(),
+        initial.drawn.len(),
     );
     let title = initial.title.clone();
     let dash = Dash::new(initial);
     provide_context(dash);
     // Effects run in the browser only: the live channel opens after hydration.
     Effect::new(move |_| live::connect(dash));
-    let (filters, kpis, charts, tables) = counts;
+    let (filters, kpis, charts, tables, drawn) = counts;
     view! {
         <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
@@ -155,6 +157,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                     </div>
                     <div class="charts">
                         {(0..charts).map(|i| view! { <Chart index=i/> }).collect_view()}
+                        {(0..drawn).map(|i| view! { <Drawn index=i/> }).collect_view()}
                     </div>
                     {(0..tables).map(|i| view! { <Table index=i/> }).collect_view()}
                 </div>

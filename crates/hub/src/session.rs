@@ -24,6 +24,7 @@ use crate::view_cache::SessionViews;
 
 mod bookmarks;
 mod cache;
+mod locale;
 mod patches;
 mod proxy_session;
 mod selection;
@@ -80,6 +81,8 @@ pub struct EngineSession {
     phase: AtomicU8,
     retry: Mutex<Backoff>,
     this: Weak<EngineSession>,
+    /// The app's `GetLocaleInfo` answer, once asked.
+    locale: Mutex<Option<serde_json::Value>>,
 }
 
 impl std::fmt::Debug for EngineSession {
@@ -136,6 +139,7 @@ impl EngineSession {
             phase: AtomicU8::new(Phase::Open as u8),
             retry: Mutex::new(Backoff::default()),
             this: this.clone(),
+            locale: Mutex::new(None),
         })
     }
 

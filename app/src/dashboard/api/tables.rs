@@ -42,9 +42,10 @@ mod server {
         if configured.is_none() && master.is_none() {
             return Err(no_table());
         }
-        let layout = on.layout(&id).await?;
-        let def = configured
-            .or_else(|| master.map(|m| mapping::master_table(m, &layout)))
+        let raw = on.raw_layout(&id).await?;
+        let def = configured.or_else(|| master.map(|m| mapping::master_table(m, &raw)));
+        let layout = mapping::parse_layout(raw);
+        let def = def
             .ok_or_else(no_table)?;
         let cube = layout.hyper_cube.as_ref().ok_or_else(no_table)?;
         let size = cube.size.clone().unwrap_or_default();

@@ -53,7 +53,7 @@ pub fn Chart(index: usize) -> impl IntoView {
         let id = id.clone();
         move |elem: i64| {
             if elem >= 0 {
-                dash.act(select_in_chart(dash.page(), id.clone(), elem));
+                dash.act(select_in_chart(dash.page(), id.clone(), None, elem));
             }
         }
     };

@@ -1,32 +1,69 @@
-//! How an app master object is shown, decided from its layout.
+//! How an app master object is shown, decided from its layout: by its
+//! `visualization` property (a master visualization's `qInfo.qType` is
+//! `"masterobject"`, and a linked object's — `qExtendsId` — is its own), and
+//! by `qInfo.qType` only when there is no `visualization`
+//! (docs/qlik-protocol.md, "Master objects").
 
-use qlik::qix::layout::GenericObjectLayout;
+use serde_json::Value;
 
-use crate::dashboard::config::{
-    ChartDef, ChartKind, FilterDef, KpiDef, MasterDef, TableDef, default_page_size,
-};
+use super::views::parse_layout;
+use crate::dashboard::config::{FilterDef, MasterDef, TableDef, default_page_size};
+
+/// The `visualization` values `charts::render` draws.
+pub const DRAWN_TYPES: [&str; 8] = [
+    "barchart",
+    "linechart",
+    "combochart",
+    "piechart",
+    "scatterplot",
+    "treemap",
+    "kpi",
+    "gauge",
+];
+
+/// Types shown as a table of their hypercube (pivot tables until they have
+/// their own component).
+const TABLE_TYPES: [&str; 4] = ["table", "sn-table", "pivot-table", "sn-pivot-table"];
+
+/// A master object drawn by `crates/charts`, or shown as a card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnDef {
+    /// Heading.
+    pub title: String,
+    /// What the object is (`visualization`, else `qInfo.qType`).
+    pub visualization: String,
+}
 
 /// A master object as the dashboard shows it, read from its layout.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MasterView {
     /// A list box.
     ListBox(FilterDef),
-    /// A key figure.
-    Kpi(KpiDef),
-    /// A bar or line chart.
-    Chart(ChartDef),
-    /// Any other hypercube, shown as a table.
+    /// A chart drawn on the server by `crates/charts`.
+    Drawn(DrawnDef),
+    /// A table (or pivot table) of its hypercube.
     Table(TableDef),
+    /// Anything else: a card with its title and type (and its data, when it
+    /// has a hypercube).
+    Card(DrawnDef),
 }
 
-/// Decides how to show a master object: by its `qInfo.qType`, else by shape.
-/// `None` for objects without data (text, images).
-pub fn master_view(master: &MasterDef, layout: &GenericObjectLayout) -> Option<MasterView> {
-    let kind = layout
-        .info
-        .as_ref()
-        .and_then(|i| i.r#type.as_deref())
-        .unwrap_or_default();
+/// What a layout is: its `visualization`, else its `qInfo.qType` (empty when
+/// it has neither).
+pub fn visualization(layout: &Value) -> &str {
+    layout
+        .get("visualization")
+        .and_then(Value::as_str)
+        .filter(|v| !v.is_empty())
+        .or_else(|| layout.pointer("/qInfo/qType").and_then(Value::as_str))
+        .unwrap_or_default()
+}
+
+/// Decides how to show a master object from its layout (as the engine sent
+/// it). Every object is shown somehow: what is not drawn is a card.
+pub fn master_view(master: &MasterDef, raw: &Value) -> MasterView {
+    let kind = visualization(raw).to_owned();
+    let layout = parse_layout(raw.clone());
     let title = master
         .title
         .clone()
@@ -34,55 +71,49 @@ pub fn master_view(master: &MasterDef, layout: &GenericObjectLayout) -> Option<M
         .or_else(|| layout.title.clone())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| master.id.clone());
-    if let Some(list) = &layout.list_object {
+    if let Some(list) = &layout.list_object
+        && matches!(kind.as_str(), "listbox" | "filterpane" | "")
+    {
         let field = list
             .dimension_info
             .as_ref()
             .and_then(|d| d.fallback_title.clone())
             .unwrap_or_else(|| master.id.clone());
-        return Some(MasterView::ListBox(FilterDef {
+        return MasterView::ListBox(FilterDef {
             field,
             label: Some(title),
-        }));
+        });
     }
-    let cube = layout.hyper_cube.as_ref()?;
-    let dimensions = cube.dimension_info.as_ref().map_or(0, Vec::len);
-    let measures = cube.measure_info.as_deref().unwrap_or_default();
-    let measure_label = measures
-        .first()
-        .and_then(|m| m.fallback_title.clone())
-        .unwrap_or_default();
-    let chart = |kind| {
-        MasterView::Chart(ChartDef {
-            kind,
-            title: title.clone(),
-            dimension: String::new(),
-            measure: String::new(),
-            measure_label: measure_label.clone(),
-        })
+    let def = DrawnDef {
+        title: title.clone(),
+        visualization: kind,
     };
-    Some(match kind {
-        "barchart" => chart(ChartKind::Bar),
-        "linechart" => chart(ChartKind::Line),
-        _ if dimensions == 0 && measures.len() == 1 => MasterView::Kpi(KpiDef {
-            label: title,
-            expression: String::new(),
-        }),
-        _ => MasterView::Table(TableDef {
+    if DRAWN_TYPES.contains(&def.visualization.as_str()) {
+        return MasterView::Drawn(def);
+    }
+    if TABLE_TYPES.contains(&def.visualization.as_str()) && layout.hyper_cube.is_some() {
+        return MasterView::Table(TableDef {
             title,
             dimensions: Vec::new(),
             measures: Vec::new(),
             page_size: default_page_size(),
-        }),
-    })
+        });
+    }
+    MasterView::Card(def)
 }
 
 /// How a master object's pages are fetched as a table: its own definition when
-/// it is table-like, else its id as the title and the default page size.
-pub fn master_table(master: &MasterDef, layout: &GenericObjectLayout) -> TableDef {
-    match master_view(master, layout) {
-        Some(MasterView::Table(def)) => def,
-        _ => TableDef {
+/// it is table-like, else its title and the default page size.
+pub fn master_table(master: &MasterDef, raw: &Value) -> TableDef {
+    match master_view(master, raw) {
+        MasterView::Table(def) => def,
+        MasterView::Drawn(def) | MasterView::Card(def) => TableDef {
+            title: def.title,
+            dimensions: Vec::new(),
+            measures: Vec::new(),
+            page_size: default_page_size(),
+        },
+        MasterView::ListBox(_) => TableDef {
             title: master.id.clone(),
             dimensions: Vec::new(),
             measures: Vec::new(),
@@ -96,47 +127,95 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::dashboard::mapping::parse_layout;
 
-    #[test]
-    fn master_objects_are_shown_by_type_then_by_shape() {
-        let master = |title: Option<&str>| MasterDef {
+    fn master(title: Option<&str>) -> MasterDef {
+        MasterDef {
             id: "m1".into(),
             title: title.map(str::to_owned),
-        };
-        let bar = parse_layout(
-            json!({"qInfo": {"qType": "barchart"}, "qMeta": {"title": "Own title"},
-            "qHyperCube": {"qDimensionInfo": [{}], "qMeasureInfo": [{"qFallbackTitle": "Sales"}]}}),
-        );
-        match master_view(&master(None), &bar) {
-            Some(MasterView::Chart(def)) => {
-                assert_eq!(
-                    (def.kind, def.title.as_str()),
-                    (ChartKind::Bar, "Own title")
-                );
-                assert_eq!(def.measure_label, "Sales");
-            }
-            other => panic!("expected a bar chart, got {other:?}"),
         }
-        let kpi = parse_layout(json!({"qInfo": {"qType": "kpi"},
-            "qHyperCube": {"qDimensionInfo": [], "qMeasureInfo": [{}]}}));
+    }
+
+    fn drawn(view: MasterView) -> DrawnDef {
+        match view {
+            MasterView::Drawn(def) => def,
+            other => panic!("expected a drawn chart, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn master_visualizations_are_drawn_by_their_visualization() {
+        // Real Qlik: every master visualization has qType "masterobject".
+        let pie = json!({"qInfo": {"qId": "m1", "qType": "masterobject"},
+            "visualization": "piechart", "qMeta": {"title": "Own title"},
+            "qHyperCube": {"qDimensionInfo": [{}], "qMeasureInfo": [{}]}});
+        let def = drawn(master_view(&master(None), &pie));
+        assert_eq!(
+            (def.title.as_str(), def.visualization.as_str()),
+            ("Own title", "piechart")
+        );
+        let table = json!({"qInfo": {"qType": "masterobject"}, "visualization": "sn-table",
+            "qHyperCube": {"qDimensionInfo": [{}], "qMeasureInfo": [{}]}});
         assert!(matches!(
-            master_view(&master(Some("Revenue")), &kpi),
-            Some(MasterView::Kpi(KpiDef { ref label, .. })) if label == "Revenue"
+            master_view(&master(None), &table),
+            MasterView::Table(_)
         ));
-        let pivot = parse_layout(json!({"qInfo": {"qType": "pivot-table"},
-            "qHyperCube": {"qDimensionInfo": [{}, {}], "qMeasureInfo": [{}]}}));
+    }
+
+    #[test]
+    fn linked_objects_are_drawn_by_their_visualization() {
+        let linked = json!({"qInfo": {"qId": "x", "qType": "combochart"},
+            "qExtendsId": "master-1", "visualization": "gauge",
+            "qHyperCube": {"qDimensionInfo": [], "qMeasureInfo": [{}]}});
+        assert_eq!(
+            drawn(master_view(&master(Some("Gauge")), &linked)).visualization,
+            "gauge"
+        );
+    }
+
+    #[test]
+    fn without_visualization_the_type_decides() {
+        let bar = json!({"qInfo": {"qType": "barchart"},
+            "qHyperCube": {"qDimensionInfo": [{}], "qMeasureInfo": [{}]}});
+        assert_eq!(
+            drawn(master_view(&master(None), &bar)).visualization,
+            "barchart"
+        );
+        let pivot = json!({"qInfo": {"qType": "pivot-table"},
+            "qHyperCube": {"qDimensionInfo": [{}, {}], "qMeasureInfo": [{}]}});
         assert!(matches!(
             master_view(&master(None), &pivot),
-            Some(MasterView::Table(_))
+            MasterView::Table(_)
         ));
-        let list = parse_layout(json!({"qInfo": {"qType": "listbox"},
-            "qListObject": {"qDimensionInfo": {"qFallbackTitle": "Region"}}}));
+        let list = json!({"qInfo": {"qType": "listbox"},
+            "qListObject": {"qDimensionInfo": {"qFallbackTitle": "Region"}}});
         assert!(matches!(
             master_view(&master(None), &list),
-            Some(MasterView::ListBox(FilterDef { ref field, .. })) if field == "Region"
+            MasterView::ListBox(FilterDef { ref field, .. }) if field == "Region"
         ));
-        let text = parse_layout(json!({"qInfo": {"qType": "text"}, "title": "Note"}));
-        assert_eq!(master_view(&master(None), &text), None);
+    }
+
+    #[test]
+    fn anything_else_is_a_card_with_title_and_type() {
+        let map = json!({"qInfo": {"qType": "masterobject"}, "visualization": "map",
+            "title": "Stores"});
+        assert_eq!(
+            master_view(&master(None), &map),
+            MasterView::Card(DrawnDef {
+                title: "Stores".into(),
+                visualization: "map".into()
+            })
+        );
+        let text = json!({"qInfo": {"qType": "text"}});
+        assert!(matches!(
+            master_view(&master(None), &text),
+            MasterView::Card(DrawnDef { ref title, ref visualization })
+                if title == "m1" && visualization == "text"
+        ));
+        // A table type without a hypercube has nothing to list: a card.
+        let empty = json!({"visualization": "table"});
+        assert!(matches!(
+            master_view(&master(None), &empty),
+            MasterView::Card(_)
+        ));
     }
 }

@@ -91,6 +91,20 @@ const FILES: &[(Part, &str, &str)] = &[
     ),
     (
         Part::Object,
+        "objects/masterobject-piechart-sales-share-by-category-pie-category.json",
+        include_str!(
+            "../../apps/sample-sales/objects/masterobject-piechart-sales-share-by-category-pie-category.json"
+        ),
+    ),
+    (
+        Part::Object,
+        "objects/masterobject-map-sales-on-the-map-map-region.json",
+        include_str!(
+            "../../apps/sample-sales/objects/masterobject-map-sales-on-the-map-map-region.json"
+        ),
+    ),
+    (
+        Part::Object,
         "objects/sheet--overview-sheet-overview.json",
         include_str!("../../apps/sample-sales/objects/sheet--overview-sheet-overview.json"),
     ),

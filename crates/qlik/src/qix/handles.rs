@@ -129,6 +129,11 @@ impl Doc {
         take(self.call("GetAppLayout", json!([])).await?, "qLayout")
     }
 
+    /// `GetLocaleInfo`: the app's number and date conventions (`LocaleInfo`).
+    pub async fn locale_info(&self) -> Result<Value> {
+        take(self.call("GetLocaleInfo", json!([])).await?, "qReturn")
+    }
+
     /// `GetAppProperties`.
     pub async fn app_properties(&self) -> Result<Value> {
         take(self.call("GetAppProperties", json!([])).await?, "qProp")
