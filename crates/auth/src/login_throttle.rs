@@ -129,9 +129,12 @@ impl LoginThrottle {
         };
         let username = throttle::normalise(username);
         let address = address.to_string();
-        let clock = Clock::read();
         let admitted = store
             .update_throttle(&username, &address, |user, by_address| {
+                // Read under the rows' lock: every stored time was written
+                // by a transaction that read its clock before this one, so
+                // a success's "unblocked now" is never in this one's future.
+                let clock = Clock::read();
                 let (mut u, mut a) = (clock.record(user), clock.record(by_address));
                 let wait = throttle::wait(&u, clock.now, config, config.free_failures).max(
                     throttle::wait(&a, clock.now, config, config.address_free_failures),
@@ -191,9 +194,10 @@ async fn settle(
     address: &str,
     outcome: Settle,
 ) {
-    let clock = Clock::read();
     let written = store
         .update_throttle(username, address, |user, by_address| {
+            // Under the rows' lock, as in `begin`.
+            let clock = Clock::read();
             let (mut u, mut a) = (clock.record(user), clock.record(by_address));
             u.in_flight = u.in_flight.saturating_sub(1);
             a.in_flight = a.in_flight.saturating_sub(1);
