@@ -205,7 +205,9 @@ async fn app_object_lists_and_all_infos_name_sheets_and_masters() {
             ("Sales KPI".into(), "kpi".into()),
             ("Margin KPI".into(), "kpi".into()),
             ("Sales by category".into(), "barchart".into()),
-            ("Sales by region and year".into(), "pivot-table".into())
+            ("Sales by region and year".into(), "pivot-table".into()),
+            ("Sales share by category".into(), "piechart".into()),
+            ("Sales on the map".into(), "map".into())
         ]
     );
     let master = call(&mut ws, 6, doc, "GetObject", json!(["master-category-bar"])).await;
