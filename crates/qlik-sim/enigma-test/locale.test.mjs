@@ -125,13 +125,14 @@ test("an app's script sets the locale and the measures' texts", async () => {
   }
 });
 
-test('the built-in app: en-US defaults, formats from qNumFormat, Evaluate plain', async () => {
+test('the built-in app: its script\'s locale, formats from qNumFormat, Evaluate plain', async () => {
   const sim = await startSim(['--rows', '2000']);
   const { session, doc } = await openApp(sim, 'sample-sales');
   const locale = await doc.getLocaleInfo();
   assert.equal(locale.qThousandSep, ',');
   assert.equal(locale.qMoneyFmt, '$#,##0.00;-$#,##0.00');
-  assert.equal(locale.qTimestampFmt, 'M/D/YYYY h:mm:ss[.fff] TT');
+  // apps/sample-sales/script.qvs sets ISO dates.
+  assert.equal(locale.qTimestampFmt, 'YYYY-MM-DD h:mm:ss[.fff] TT');
 
   const cube = await doc.createSessionObject(
     table('Region', [
