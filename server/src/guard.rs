@@ -22,6 +22,7 @@ fn is_public(path: &str) -> bool {
             | "/favicon.svg"
             | "/robots.txt"
             | "/theme.css"
+            | "/charts.css"
             | "/theme/logo"
     ) || path.starts_with("/pkg/")
 }

@@ -127,6 +127,14 @@ async fn the_theme_names_the_product_and_colours_the_page() {
     let login = app.get("/login").await.text().await.unwrap();
     assert!(login.contains("<title>Acme Insights</title>"), "{login}");
     assert!(login.contains(r#"href="/theme.css""#));
+    // Every stylesheet the login page links is served before login (a
+    // redirect would be refused by the browser as a stylesheet).
+    for sheet in ["/theme.css", "/charts.css"] {
+        assert!(login.contains(&format!(r#"href="{sheet}""#)), "{sheet}");
+        let css = app.get(sheet).await;
+        assert_eq!(css.status(), 200, "{sheet}");
+        assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    }
     // The login page shows the product's name and logo, too.
     let body = &login[login.find("<body").unwrap()..];
     assert!(body.contains("Acme Insights"), "{body}");
