@@ -22,6 +22,7 @@ async fn two_pages() -> TestServer {
                 charts: home.charts,
                 tables: home.tables,
                 masters: home.masters,
+                sheet: None,
             },
             PageConfig {
                 path: "/support".into(),
@@ -35,6 +36,7 @@ async fn two_pages() -> TestServer {
                 charts: Vec::new(),
                 tables: Vec::new(),
                 masters: Vec::new(),
+                sheet: None,
             },
         ];
     })

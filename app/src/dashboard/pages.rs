@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::config::DashboardConfig;
+use super::config::{DashboardConfig, MasterDef};
 use super::object_id::ObjectId;
+use super::sheet::{SheetGrid, SheetLayout};
 
 /// Paths of the site that a page may not take.
 const RESERVED: [&str; 10] = [
@@ -31,9 +32,20 @@ pub struct Page {
     pub name: String,
     /// What the page shows.
     pub config: DashboardConfig,
+    /// Its sheet's grid, when it names a sheet: `None` until read from Qlik
+    /// (at start-up; Qlik down then: the page says so).
+    pub sheet: Option<SheetGrid>,
 }
 
 impl Page {
+    /// Its title: the configured one, else its sheet's (its id until read).
+    pub fn title(&self) -> &str {
+        match &self.config.sheet {
+            Some(sheet) if self.config.title.is_empty() => sheet,
+            _ => &self.config.title,
+        }
+    }
+
     /// The page's URL path.
     pub fn href(&self) -> String {
         format!("/{}", self.name)
@@ -102,7 +114,21 @@ impl Pages {
             if config.app_id.trim().is_empty() {
                 return Err(format!("pages[{i}].app_id: a page needs the id of its app"));
             }
-            pages.push(Page { name, config });
+            if config.sheet.as_ref().is_some_and(|s| s.trim().is_empty()) {
+                return Err(format!(
+                    "pages[{i}].sheet: give the id of a sheet of the app"
+                ));
+            }
+            if config.title.trim().is_empty() && config.sheet.is_none() {
+                return Err(format!(
+                    "pages[{i}].title: a page needs a title (or a sheet, whose title it takes)"
+                ));
+            }
+            pages.push(Page {
+                name,
+                config,
+                sheet: None,
+            });
         }
         let Some(home) = pages.iter().position(|p| p.name.is_empty()) else {
             return Err("pages: one page must have path = \"/\" (the home page)".into());
@@ -117,7 +143,40 @@ impl Pages {
         Self(vec![Arc::new(Page {
             name: String::new(),
             config,
+            sheet: None,
         })])
+    }
+
+    /// The pages that name a sheet: (page path, app id, sheet id).
+    pub fn sheets(&self) -> Vec<(String, String, String)> {
+        self.iter()
+            .filter_map(|p| {
+                let sheet = p.config.sheet.clone()?;
+                Some((p.href(), p.config.app_id.clone(), sheet))
+            })
+            .collect()
+    }
+
+    /// Gives the page at `href` its sheet as read from Qlik: its grid, its
+    /// title (unless the page sets one) and the cells' objects (shown as
+    /// master objects are, after the page's own).
+    pub fn set_sheet(&mut self, href: &str, layout: SheetLayout) {
+        let Some(page) = self.0.iter_mut().find(|p| p.href() == href) else {
+            return;
+        };
+        let page = Arc::make_mut(page);
+        if page.config.title.is_empty() {
+            page.config.title = layout.title;
+        }
+        for cell in &layout.grid.cells {
+            if !page.config.masters.iter().any(|m| m.id == cell.id) {
+                page.config.masters.push(MasterDef {
+                    id: cell.id.clone(),
+                    title: None,
+                });
+            }
+        }
+        page.sheet = Some(layout.grid);
     }
 
     /// The page named `name` (`None` or empty: the home page).
@@ -137,7 +196,7 @@ impl Pages {
             .iter()
             .map(|p| PageLink {
                 href: p.href(),
-                title: p.config.title.clone(),
+                title: p.title().to_owned(),
                 current: p.name == name,
             })
             .collect()

@@ -45,8 +45,7 @@ mod server {
         let raw = on.raw_layout(&id).await?;
         let def = configured.or_else(|| master.map(|m| mapping::master_table(m, &raw)));
         let layout = mapping::parse_layout(raw);
-        let def = def
-            .ok_or_else(no_table)?;
+        let def = def.ok_or_else(no_table)?;
         let cube = layout.hyper_cube.as_ref().ok_or_else(no_table)?;
         let size = cube.size.clone().unwrap_or_default();
         let width = size.cx.and_then(|n| u32::try_from(n).ok()).unwrap_or(1);

@@ -27,8 +27,8 @@ use cells::nan_or;
 use definitions::field_names;
 
 pub use definitions::measure_format;
-pub use pivot::{Expand, pivot_cells, pivot_expand, pivot_page};
 pub(crate) use lists::meta;
+pub use pivot::{Expand, pivot_cells, pivot_expand, pivot_page};
 pub(crate) use resolve::effective;
 
 /// Qlik's limit on the cells of all requested pages together.

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::bookmarks;
-use super::{patches, pivot};
 use super::methods::{Call, Handle, Outcome, interface};
 use super::rpc::RpcError;
+use super::{patches, pivot};
 use crate::data::{self, App, ObjectError};
 
 /// The JSON-RPC error for an object's data error.
