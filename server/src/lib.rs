@@ -135,8 +135,10 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
     let directory = wiring::authenticator(&config).await?;
     let store = wiring::store(&config).await?;
-    let mut pages = config.dashboard_pages()?;
+    let pages = config.dashboard_pages()?;
     let (mut hub_config, qps, embedded_qlik) = wiring::hub_config(&config, &pages).await?;
+    let mut pages =
+        sheets::list_all(pages, &hub_config, &store, &config.qlik.user_directory).await?;
     sheets::read(&mut pages, &hub_config, &store, &config.qlik.user_directory).await?;
     hub_config.apps = wiring::hub_apps(&pages);
     let hub = hub::Hub::new(hub_config, store.clone());

@@ -23,6 +23,7 @@ async fn two_pages() -> TestServer {
                 tables: home.tables,
                 masters: home.masters,
                 sheet: None,
+                sheets: None,
             },
             PageConfig {
                 path: "/support".into(),
@@ -37,6 +38,7 @@ async fn two_pages() -> TestServer {
                 tables: Vec::new(),
                 masters: Vec::new(),
                 sheet: None,
+                sheets: None,
             },
         ];
     })

@@ -21,6 +21,7 @@ fn sheet_page(path: &str, sheet: &str) -> PageConfig {
         tables: Vec::new(),
         masters: Vec::new(),
         sheet: Some(sheet.into()),
+        sheets: None,
     }
 }
 
@@ -38,6 +39,7 @@ fn home_and(config: &mut qlik_mashup::Config, page: PageConfig) {
             tables: home.tables,
             masters: home.masters,
             sheet: None,
+            sheets: None,
         },
         page,
     ];
@@ -189,5 +191,87 @@ async fn a_sheet_unread_at_start_up_is_a_notice_on_its_page() {
         "titled by the sheet's id"
     );
     assert!(!html.contains("sheet-grid"));
+    app.stop().await;
+}
+
+/// Copies folder `from` into `to`, recursively.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn sheets_all_gives_a_page_per_sheet_linked_from_the_nav() {
+    // The sample sales app with a second sheet: a bar chart linked to the
+    // master `master-category-bar`.
+    let apps = tempfile::tempdir().unwrap();
+    let sales = apps.path().join("sample-sales");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/qlik-sim/apps/sample-sales");
+    copy_dir(&source, &sales);
+    let second = serde_json::json!({
+        "qProperty": {
+            "qInfo": {"qId": "sheet-second", "qType": "sheet"},
+            "qMetaDef": {"title": "Second"},
+            "rank": 1, "columns": 24, "rows": 12,
+            "cells": [{"name": "second-bar", "type": "barchart",
+                       "col": 0, "row": 0, "colspan": 24, "rowspan": 12}]
+        },
+        "qChildren": [{
+            "qProperty": {
+                "qInfo": {"qId": "second-bar", "qType": "barchart"},
+                "qExtendsId": "master-category-bar",
+                "qMetaDef": {}
+            },
+            "qChildren": []
+        }]
+    });
+    std::fs::write(
+        sales.join("objects/sheet--second-sheet-second.json"),
+        second.to_string(),
+    )
+    .unwrap();
+    let sim = qlik_sim::Simulator::start(qlik_sim::SimConfig {
+        apps_dir: Some(apps.path().to_owned()),
+        sample_rows: 2_000,
+        ..qlik_sim::SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let mut all = sheet_page("/sheets", "unused");
+    all.sheet = None;
+    all.sheets = Some(app::dashboard::config::SheetsChoice::All);
+    let app = TestServer::start_with(|config| {
+        config.qlik.qps_url = Some(format!("http://{}", sim.qps_addr()));
+        config.qlik.proxy_url = Some(format!("http://{}", sim.proxy_addr()));
+        config.allow_demo_directory = true;
+        home_and(config, all);
+    })
+    .await;
+    app.login("alice", "alice-password").await;
+    let home = app.get("/").await.text().await.unwrap();
+    let overview = at(&home, r#"<a href="/sheets">Overview<"#);
+    let second = at(&home, r#"<a href="/sheets-sheet-second">Second<"#);
+    assert!(overview < second, "in the app's order");
+
+    let first = app.get("/sheets").await.text().await.unwrap();
+    assert!(first.contains("<h1>Overview<"));
+    assert!(first.contains(r#"class="sheet-cell sc-4-10 sr-3-9""#));
+    let response = app.get("/sheets-sheet-second").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<h1>Second<"));
+    let cell = at(&html, r#"class="sheet-cell sc-0-24 sr-0-12""#);
+    // The cell shows the linked object by its master's `visualization` (a
+    // drawing of a sheet's chart is covered by the first test).
+    assert!(html[cell..].contains(r#"data-object="second-bar" data-visualization="barchart""#));
     app.stop().await;
 }

@@ -295,6 +295,9 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
             }
         }
     }
+    if config.sheet.is_none() && config.sheets.is_some() {
+        view.sheet = Some(super::sheet::sheets_unlisted(&config.app_id));
+    }
     if let Some(sheet) = &config.sheet {
         view.sheet = Some(super::sheet::sheet_view(
             sheet,

@@ -28,6 +28,8 @@ pub struct DashboardConfig {
     /// A sheet of the app (its id) whose cells the page draws on the
     /// sheet's grid.
     pub sheet: Option<String>,
+    /// `"all"`: one page per sheet of the app (this one the first).
+    pub sheets: Option<SheetsChoice>,
 }
 
 /// One of `[[pages]]`: where it is served, its app and title (required), and
@@ -62,6 +64,18 @@ pub struct PageConfig {
     /// sheet's grid.
     #[serde(default)]
     pub sheet: Option<String>,
+    /// `"all"`: one page per sheet of the app (this one the first).
+    #[serde(default)]
+    pub sheets: Option<SheetsChoice>,
+}
+
+/// Which sheets of its app a page stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SheetsChoice {
+    /// Every sheet, in the app's order: the page shows the first, a page
+    /// `<path>-<sheet id>` each of the others.
+    All,
 }
 
 impl From<PageConfig> for DashboardConfig {
@@ -76,6 +90,7 @@ impl From<PageConfig> for DashboardConfig {
             tables: page.tables,
             masters: page.masters,
             sheet: page.sheet,
+            sheets: page.sheets,
         }
     }
 }
@@ -230,6 +245,7 @@ impl Default for DashboardConfig {
                 title: Some("Sales by region".into()),
             }],
             sheet: None,
+            sheets: None,
         }
     }
 }

@@ -41,8 +41,9 @@ impl Page {
     /// Its title: the configured one, else its sheet's (its id until read).
     pub fn title(&self) -> &str {
         match &self.config.sheet {
-            Some(sheet) if self.config.title.is_empty() => sheet,
-            _ => &self.config.title,
+            _ if !self.config.title.is_empty() => &self.config.title,
+            Some(sheet) => sheet,
+            None => &self.config.app_id,
         }
     }
 
@@ -119,7 +120,12 @@ impl Pages {
                     "pages[{i}].sheet: give the id of a sheet of the app"
                 ));
             }
-            if config.title.trim().is_empty() && config.sheet.is_none() {
+            if config.sheet.is_some() && config.sheets.is_some() {
+                return Err(format!(
+                    "pages[{i}].sheets: a page names one sheet (sheet) or all (sheets), not both"
+                ));
+            }
+            if config.title.trim().is_empty() && config.sheet.is_none() && config.sheets.is_none() {
                 return Err(format!(
                     "pages[{i}].title: a page needs a title (or a sheet, whose title it takes)"
                 ));
@@ -155,6 +161,60 @@ impl Pages {
                 Some((p.href(), p.config.app_id.clone(), sheet))
             })
             .collect()
+    }
+
+    /// The pages with `sheets = "all"`: (page path, app id).
+    pub fn all_sheets(&self) -> Vec<(String, String)> {
+        self.iter()
+            .filter(|p| p.config.sheets.is_some() && p.config.sheet.is_none())
+            .map(|p| (p.href(), p.config.app_id.clone()))
+            .collect()
+    }
+
+    /// The pages with the page at `href` standing for the sheets `ids` (in
+    /// the app's order): it shows the first; each other one gets a page
+    /// after it, `<path>-<id>` (`/<id>` for the home page), the id lowercased
+    /// and anything but letters, digits and `-` made a `-`. The error names
+    /// a clash of paths.
+    pub fn with_sheet_pages(self, href: &str, ids: &[String]) -> Result<Self, String> {
+        let mut configs = Vec::with_capacity(self.0.len() + ids.len());
+        for page in self.0 {
+            let page = Arc::unwrap_or_clone(page);
+            if page.href() != href || ids.is_empty() {
+                configs.push(page.config);
+                continue;
+            }
+            let mut first = page.config.clone();
+            first.sheet = Some(ids[0].clone());
+            first.sheets = None;
+            configs.push(first);
+            for id in &ids[1..] {
+                let slug: String = id
+                    .chars()
+                    .map(|c| match c.to_ascii_lowercase() {
+                        c @ ('a'..='z' | '0'..='9') => c,
+                        _ => '-',
+                    })
+                    .collect();
+                let path = match page.name.as_str() {
+                    "" => format!("/{}", slug.trim_start_matches('-')),
+                    name => format!("/{name}-{slug}"),
+                };
+                configs.push(DashboardConfig {
+                    path,
+                    app_id: page.config.app_id.clone(),
+                    title: String::new(),
+                    filters: Vec::new(),
+                    kpis: Vec::new(),
+                    charts: Vec::new(),
+                    tables: Vec::new(),
+                    masters: Vec::new(),
+                    sheet: Some(id.clone()),
+                    sheets: None,
+                });
+            }
+        }
+        Self::new(configs).map_err(|reason| format!("the sheets of {href:?}: {reason}"))
     }
 
     /// Gives the page at `href` its sheet as read from Qlik: its grid, its
@@ -238,6 +298,41 @@ mod tests {
         assert!(error(vec![page("/", "a"), page("/", "b")]).contains("another page"));
         assert!(error(vec![page("/x", "a")]).contains("home page"));
         assert!(error(vec![page("/", " ")]).starts_with("pages[0].app_id"));
+    }
+
+    #[test]
+    fn a_page_of_all_sheets_shows_the_first_and_gets_a_page_per_other_one() {
+        let mut all = page("/sales", "a");
+        all.sheets = Some(super::super::config::SheetsChoice::All);
+        all.title = String::new();
+        let pages = Pages::new(vec![page("/", "a"), all]).unwrap();
+        assert_eq!(pages.all_sheets(), [("/sales".to_owned(), "a".to_owned())]);
+        let ids = ["s1".to_owned(), "Second Sheet".to_owned()];
+        let pages = pages.with_sheet_pages("/sales", &ids).unwrap();
+        let hrefs: Vec<String> = pages.iter().map(Page::href).collect();
+        assert_eq!(hrefs, ["/", "/sales", "/sales-second-sheet"]);
+        let second = pages.get(Some("sales-second-sheet")).unwrap();
+        assert_eq!(second.config.sheet.as_deref(), Some("Second Sheet"));
+        assert_eq!(second.title(), "Second Sheet", "its id until read");
+        assert!(pages.all_sheets().is_empty(), "resolved");
+        let clash = Pages::new(vec![page("/", "a"), page("/sales-s1", "a")])
+            .unwrap()
+            .with_sheet_pages("/", &["x".to_owned(), "sales-s1".to_owned()]);
+        assert!(clash.unwrap_err().contains("another page"));
+    }
+
+    #[test]
+    fn a_page_needs_a_title_unless_it_shows_a_sheet() {
+        let mut untitled = page("/x", "a");
+        untitled.title = String::new();
+        let error = Pages::new(vec![page("/", "a"), untitled.clone()]).unwrap_err();
+        assert!(error.starts_with("pages[1].title"), "{error}");
+        untitled.sheet = Some("s".into());
+        let pages = Pages::new(vec![page("/", "a"), untitled.clone()]).unwrap();
+        assert_eq!(pages.get(Some("x")).unwrap().title(), "s");
+        untitled.sheets = Some(super::super::config::SheetsChoice::All);
+        let error = Pages::new(vec![page("/", "a"), untitled]).unwrap_err();
+        assert!(error.starts_with("pages[1].sheets"), "{error}");
     }
 
     #[test]

@@ -214,6 +214,20 @@ pub fn sheet_view<S: std::hash::BuildHasher>(
     }
 }
 
+/// The view of a page of every sheet of app `app_id` when they could not
+/// be listed at start-up: a notice.
+pub fn sheets_unlisted(app_id: &str) -> SheetView {
+    SheetView {
+        class: String::new(),
+        cells: Vec::new(),
+        notice: Some(format!(
+            "The sheets of the Qlik app \"{app_id}\" could not be listed: Qlik Sense could not \
+             be reached when the server started. They are shown once the server is restarted \
+             while Qlik Sense is up."
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,6 +101,7 @@ fn pages_or_dashboard_not_both_and_page_paths_are_checked() {
         tables: Vec::new(),
         masters: Vec::new(),
         sheet: None,
+        sheets: None,
     };
     let key = |config: &Config| match config.validate() {
         Err(ServerError::Invalid { key, .. }) => key,
