@@ -285,7 +285,7 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
     let columns = dims.len() + parsed.len();
     let order = sort_order(def, columns);
     sort_rows(ctx, &mut rows, &order, &dims, &dim_defs, &measure_defs);
-    let formats: Vec<NumFormat> = measure_defs.iter().map(|d| measure_format(d)).collect();
+    let formats: Vec<NumFormat> = measure_defs.iter().map(measure_format).collect();
     let matrix = matrix(ctx, &dims, &rows, &formats);
     let totals = spread(&totals);
     let pages: Vec<Value> = pages_of(&def["qInitialDataFetch"])

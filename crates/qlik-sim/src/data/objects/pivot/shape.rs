@@ -73,7 +73,7 @@ impl Shape {
             }
         }
         let measures = parse_measures(ctx, &measure_defs);
-        let formats = measure_defs.iter().map(|d| measure_format(d)).collect();
+        let formats = measure_defs.iter().map(measure_format).collect();
         let dims = if missing_dim { 0 } else { fields.len() };
         // Pseudo dimensions only apply with more than one measure.
         let pseudo = measures.len() > 1;
