@@ -2,7 +2,8 @@
 //! at start-up: the app's sheet list and each sheet's layout through an
 //! engine session of its own, as the reader user [`READER`] (its proxy
 //! session ended right after). A sheet Qlik does not have stops start-up
-//! naming the page; when Qlik cannot be reached, the page starts without its
+//! naming the page; a filter pane's cell shows its list boxes (its
+//! `qChildList`); when Qlik cannot be reached, the page starts without its
 //! sheet and says so. `/sheets.css` places the cells.
 
 use std::time::Duration;
@@ -86,9 +87,28 @@ pub async fn read(
         };
         match read_object(hub_config, store, directory, &app_id, sheet).await {
             Ok(layout) => {
-                let layout = SheetLayout::from_layout(&layout).map_err(|reason| {
+                let mut layout = SheetLayout::from_layout(&layout).map_err(|reason| {
                     invalid(format!("{sheet_id:?} in app {app_id:?}: {reason}"))
                 })?;
+                for cell in &mut layout.grid.cells {
+                    if cell.kind == "filterpane" {
+                        let pane = hub::ObjectDef::Master {
+                            id: cell.id.clone(),
+                        };
+                        match read_object(hub_config, store, directory, &app_id, pane).await {
+                            Ok(pane) => {
+                                let boxes = children(&pane);
+                                if !boxes.is_empty() {
+                                    cell.parts = boxes;
+                                }
+                            }
+                            Err(error) => {
+                                tracing::warn!(page = %href, pane = %cell.id, %error,
+                                    "the filter pane's list boxes cannot be read: shown as a card");
+                            }
+                        }
+                    }
+                }
                 pages.set_sheet(&href, layout);
             }
             Err(error @ hub::Error::Qlik(qlik::Error::Engine { .. })) => {
@@ -103,6 +123,18 @@ pub async fn read(
         }
     }
     Ok(())
+}
+
+/// The ids of an object's children, from its layout's `qChildList`.
+fn children(layout: &serde_json::Value) -> Vec<String> {
+    layout
+        .pointer("/qChildList/qItems")
+        .and_then(serde_json::Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| item.pointer("/qInfo/qId")?.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// The layout of `object` in app `app_id`, through an engine session of

@@ -92,6 +92,13 @@ async fn a_sheet_page_draws_the_sheets_cells_on_its_grid() {
     assert!(bar_cell.contains("<svg") && bar_cell.contains(r#"class="qc-mark""#));
     assert!(html[places[1]..places[2]].contains(r#"data-visualization="kpi""#));
     assert!(html[places[4]..].contains("Sales by region and country"));
+    // The filter pane's cell holds its list boxes (the pane's children).
+    let pane = &html[places[0]..places[1]];
+    assert!(
+        pane.contains("Sales region") && pane.contains("Order year"),
+        "{pane}"
+    );
+    assert!(pane.contains(r#"role="listbox""#));
 
     assert!(
         !html.contains(" style=\""),
@@ -125,6 +132,27 @@ async fn a_sheet_page_draws_the_sheets_cells_on_its_grid() {
         .await
         .unwrap();
     assert_eq!(view["selections"]["chips"][0]["field"], "Category");
+    // A value of the pane's region list box selects like a master list box's.
+    let answer = app
+        .call(
+            "/api/select",
+            "page=overview&object_id=overview-region-list&values[0]=0",
+        )
+        .await;
+    assert_eq!(answer.status(), 200);
+    let view: serde_json::Value = app
+        .call("/api/dashboard", "page=overview")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let fields: Vec<&str> = view["selections"]["chips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"Region"), "{fields:?}");
     assert_eq!(view["sheet"]["cells"].as_array().unwrap().len(), 5);
     app.stop().await;
 }

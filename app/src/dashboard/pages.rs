@@ -228,10 +228,10 @@ impl Pages {
         if page.config.title.is_empty() {
             page.config.title = layout.title;
         }
-        for cell in &layout.grid.cells {
-            if !page.config.masters.iter().any(|m| m.id == cell.id) {
+        for id in layout.grid.cells.iter().flat_map(|c| &c.parts) {
+            if !page.config.masters.iter().any(|m| &m.id == id) {
                 page.config.masters.push(MasterDef {
-                    id: cell.id.clone(),
+                    id: id.clone(),
                     title: None,
                 });
             }

@@ -33,6 +33,11 @@ pub struct SheetCell {
     pub colspan: u32,
     /// Rows taken (1 or more).
     pub rowspan: u32,
+    /// The cell's `type` (its object's visualization), as the sheet says.
+    pub kind: String,
+    /// The objects shown in the cell: the object itself, or a filter
+    /// pane's list boxes (its children).
+    pub parts: Vec<String>,
 }
 
 impl SheetCell {
@@ -101,8 +106,10 @@ impl SheetLayout {
                 let id = cell.get("name").and_then(Value::as_str)?;
                 let at = |key| number(cell, key).unwrap_or(0) as u32;
                 let span = |key| number(cell, key).unwrap_or(1).max(1) as u32;
+                let kind = cell.get("type").and_then(Value::as_str).unwrap_or_default();
                 Some((
                     id.to_owned(),
+                    kind.to_owned(),
                     at("col"),
                     at("row"),
                     span("colspan"),
@@ -112,7 +119,7 @@ impl SheetLayout {
             .collect::<Vec<_>>();
         Ok(Self {
             title,
-            grid: place(columns, rows, cells),
+            grid: place_kinds(columns, rows, cells),
         })
     }
 }
@@ -121,13 +128,28 @@ impl SheetLayout {
 /// `colspan`, `rowspan`) kept inside its columns, in reading order; the rows
 /// grow to hold the last cell (Qlik's extended sheets).
 pub fn place(columns: u32, rows: u32, cells: Vec<(String, u32, u32, u32, u32)>) -> SheetGrid {
+    let cells = cells
+        .into_iter()
+        .map(|(id, col, row, colspan, rowspan)| (id, String::new(), col, row, colspan, rowspan))
+        .collect();
+    place_kinds(columns, rows, cells)
+}
+
+/// As [`place`], with each cell's `type`.
+fn place_kinds(
+    columns: u32,
+    rows: u32,
+    cells: Vec<(String, String, u32, u32, u32, u32)>,
+) -> SheetGrid {
     let columns = columns.clamp(1, MAX_TRACKS);
     let mut placed: Vec<SheetCell> = cells
         .into_iter()
-        .map(|(id, col, row, colspan, rowspan)| {
+        .map(|(id, kind, col, row, colspan, rowspan)| {
             let col = col.min(columns - 1);
             let row = row.min(MAX_TRACKS - 1);
             SheetCell {
+                parts: vec![id.clone()],
+                kind,
                 id,
                 col,
                 row,
@@ -203,11 +225,13 @@ pub fn sheet_view<S: std::hash::BuildHasher>(
         cells: grid
             .cells
             .iter()
-            .filter_map(|cell| {
-                Some(SheetCellView {
-                    class: cell.class(),
-                    slot: *slots.get(cell.id.as_str())?,
-                })
+            .map(|cell| SheetCellView {
+                class: cell.class(),
+                slots: cell
+                    .parts
+                    .iter()
+                    .filter_map(|id| slots.get(id.as_str()).copied())
+                    .collect(),
             })
             .collect(),
         notice: None,
@@ -325,7 +349,7 @@ mod tests {
         ]);
         let view = sheet_view("s", Some(&grid), &slots);
         assert_eq!(view.class, "sheet-grid sg-24x12");
-        assert_eq!(view.cells[0].slot, CellSlot::Filter(0));
+        assert_eq!(view.cells[0].slots, [CellSlot::Filter(0)]);
         assert_eq!(view.cells[1].class, "sheet-cell sc-4-10 sr-3-9");
         assert!(view.notice.is_none());
         let unread = sheet_view("s", None, &slots);

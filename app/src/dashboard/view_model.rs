@@ -265,13 +265,13 @@ pub struct SheetView {
     pub notice: Option<String>,
 }
 
-/// One cell of a sheet: its placement classes and the object it shows.
+/// One cell of a sheet: its placement classes and the objects it shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SheetCellView {
     /// The cell's CSS classes.
     pub class: String,
-    /// The object shown.
-    pub slot: CellSlot,
+    /// The objects shown: one, or a filter pane's list boxes.
+    pub slots: Vec<CellSlot>,
 }
 
 /// An object of the page's lists, by list and index.

@@ -123,7 +123,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
     let in_sheet = move |slot: CellSlot| {
         sheet
             .as_ref()
-            .is_some_and(|s| s.cells.iter().any(|c| c.slot == slot))
+            .is_some_and(|s| s.cells.iter().any(|c| c.slots.contains(&slot)))
     };
     let filters: Vec<usize> = (0..counts.0)
         .filter(|i| !in_sheet(CellSlot::Filter(*i)))
@@ -197,11 +197,11 @@ fn Sheet(sheet: SheetView) -> impl IntoView {
         <div class=sheet.class>
             {sheet.cells.into_iter().map(|cell| view! {
                 <div class=cell.class>
-                    {match cell.slot {
+                    {cell.slots.into_iter().map(|slot| match slot {
                         CellSlot::Filter(i) => view! { <ListBox index=i/> }.into_any(),
                         CellSlot::Table(i) => view! { <Table index=i/> }.into_any(),
                         CellSlot::Drawn(i) => view! { <Drawn index=i/> }.into_any(),
-                    }}
+                    }).collect_view()}
                 </div>
             }).collect_view()}
         </div>
