@@ -12,4 +12,5 @@ pub mod geometry;
 pub mod mapping;
 pub mod object_id;
 pub mod pages;
+pub mod sheet;
 pub mod view_model;

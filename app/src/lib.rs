@@ -33,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
                 <link rel="stylesheet" href=theme::CHARTS_STYLESHEET_PATH/>
+                <link rel="stylesheet" href=dashboard::sheet::SHEETS_STYLESHEET_PATH/>
                 // After the app's stylesheet: the configured brand colour wins.
                 <link rel="stylesheet" href=theme::STYLESHEET_PATH/>
             </head>

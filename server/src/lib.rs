@@ -17,6 +17,7 @@ mod open_files;
 mod page_cache;
 mod ready;
 mod routes;
+mod sheets;
 mod store_key;
 mod sweep;
 mod theme;
@@ -134,8 +135,15 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
     let directory = wiring::authenticator(&config).await?;
     let store = wiring::store(&config).await?;
-    let pages = Arc::new(config.dashboard_pages()?);
-    let (hub, qps, embedded_qlik) = wiring::hub(&config, &pages, store.clone()).await?;
+    let pages = config.dashboard_pages()?;
+    let (mut hub_config, qps, embedded_qlik) = wiring::hub_config(&config, &pages).await?;
+    let mut pages =
+        sheets::list_all(pages, &hub_config, &store, &config.qlik.user_directory).await?;
+    sheets::read(&mut pages, &hub_config, &store, &config.qlik.user_directory).await?;
+    hub_config.apps = wiring::hub_apps(&pages);
+    let hub = hub::Hub::new(hub_config, store.clone());
+    let sheets_css = sheets::stylesheet_router(&pages);
+    let pages = Arc::new(pages);
     let notices = store.notices(&config.session.url());
     let readiness = ready::Readiness {
         notices: notices.as_ref().map(store::Notices::health),
@@ -163,7 +171,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         trusted_proxies: Arc::from(config.trusted_proxies.clone()),
         readiness,
         metrics: config.metrics.listen.is_none(),
-        theme: theme::router(&config.theme, theme::Logo::load(&config.theme)?),
+        theme: theme::router(&config.theme, theme::Logo::load(&config.theme)?).merge(sheets_css),
         page_cache: page_cache.clone(),
     };
     let router =

@@ -247,14 +247,20 @@ pub async fn authenticator(config: &Config) -> Result<DirectoryParts, ServerErro
     })
 }
 
-/// The engine hub over the configured Qlik site, or over an embedded qlik-sim
-/// (kept running by the returned guard) when no site is configured; and a
-/// QPS client for the readiness check.
-pub async fn hub(
+/// The engine hub's settings for the configured Qlik site, or for an
+/// embedded qlik-sim (kept running by the returned guard) when no site is
+/// configured; and a QPS client for the readiness check.
+pub async fn hub_config(
     config: &Config,
     pages: &Pages,
-    store: store::Store,
-) -> Result<(hub::Hub, qlik::qps::QpsClient, Option<qlik_sim::RunningSim>), ServerError> {
+) -> Result<
+    (
+        hub::HubConfig,
+        qlik::qps::QpsClient,
+        Option<qlik_sim::RunningSim>,
+    ),
+    ServerError,
+> {
     let qlik_config = &config.qlik;
     let qlik_error = |e: qlik::Error| ServerError::Qlik(e.to_string());
     let (qps_url, proxy_url, sim) = match &qlik_config.qps_url {
@@ -328,7 +334,7 @@ pub async fn hub(
         ws_csrf: qlik_config.ws_csrf,
         root_ca: roots,
     };
-    Ok((hub::Hub::new(hub_config, store), qps, sim))
+    Ok((hub_config, qps, sim))
 }
 
 /// A certificate file's error, naming its configuration key, the file and
@@ -350,7 +356,7 @@ fn certificate_error(error: qlik::Error) -> ServerError {
 /// The apps of the pages, each with the objects of every page on it (in the
 /// order the pages name them): configured objects under the page's own ids,
 /// master objects once per app.
-fn hub_apps(pages: &Pages) -> Vec<hub::AppObjects> {
+pub fn hub_apps(pages: &Pages) -> Vec<hub::AppObjects> {
     let mut apps: Vec<hub::AppObjects> = Vec::new();
     for page in pages.iter() {
         let config = &page.config;

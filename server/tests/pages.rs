@@ -22,6 +22,8 @@ async fn two_pages() -> TestServer {
                 charts: home.charts,
                 tables: home.tables,
                 masters: home.masters,
+                sheet: None,
+                sheets: None,
             },
             PageConfig {
                 path: "/support".into(),
@@ -35,6 +37,8 @@ async fn two_pages() -> TestServer {
                 charts: Vec::new(),
                 tables: Vec::new(),
                 masters: Vec::new(),
+                sheet: None,
+                sheets: None,
             },
         ];
     })

@@ -212,6 +212,7 @@ pub async fn load_dashboard(page: Option<String>) -> Result<DashboardView, AppEr
 async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
     use super::mapping::{self, MasterView};
     use super::object_id::{ObjectId, ObjectKind};
+    use super::view_model::CellSlot;
 
     let config = on.config();
     let layout = async |id: &ObjectId| on.layout(id).await;
@@ -219,13 +220,14 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
     let mut view = DashboardView {
         page: on.page.name.clone(),
         nav: on.ctx.pages.links(&on.page.name),
-        title: config.title.clone(),
+        title: on.page.title().to_owned(),
         selections: mapping::selections(&selections),
         filters: Vec::new(),
         kpis: Vec::new(),
         charts: Vec::new(),
         tables: Vec::new(),
         drawn: Vec::new(),
+        sheet: None,
     };
     for (i, filter) in config.filters.iter().enumerate() {
         let id = ObjectId::configured(ObjectKind::Filter, i);
@@ -249,11 +251,19 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
             .push(mapping::table(&id, table, &table_layout, &pages));
     }
     let mut options = None;
+    let mut slots = std::collections::HashMap::new();
     for master in &config.masters {
         let id = ObjectId::Master(master.id.clone());
         let raw = on.raw_layout(&id).await?;
         let master_layout = mapping::parse_layout(raw.clone());
-        match mapping::master_view(master, &raw) {
+        let shown = mapping::master_view(master, &raw);
+        let slot = match &shown {
+            MasterView::ListBox(_) => CellSlot::Filter(view.filters.len()),
+            MasterView::Table(_) => CellSlot::Table(view.tables.len()),
+            MasterView::Drawn(_) | MasterView::Card(_) => CellSlot::Drawn(view.drawn.len()),
+        };
+        slots.insert(master.id.as_str(), slot);
+        match shown {
             MasterView::ListBox(def) => {
                 view.filters
                     .push(mapping::list_box(&id, &def, &master_layout))
@@ -284,6 +294,16 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
                     .push(mapping::drawn(&id, &def, &master_layout, None));
             }
         }
+    }
+    if config.sheet.is_none() && config.sheets.is_some() {
+        view.sheet = Some(super::sheet::sheets_unlisted(&config.app_id));
+    }
+    if let Some(sheet) = &config.sheet {
+        view.sheet = Some(super::sheet::sheet_view(
+            sheet,
+            on.page.sheet.as_ref(),
+            &slots,
+        ));
     }
     Ok(view)
 }

@@ -25,6 +25,11 @@ pub struct DashboardConfig {
     /// Master objects of the app, shown by their type (KPI, bar or line
     /// chart, table, list box).
     pub masters: Vec<MasterDef>,
+    /// A sheet of the app (its id) whose cells the page draws on the
+    /// sheet's grid.
+    pub sheet: Option<String>,
+    /// `"all"`: one page per sheet of the app (this one the first).
+    pub sheets: Option<SheetsChoice>,
 }
 
 /// One of `[[pages]]`: where it is served, its app and title (required), and
@@ -36,7 +41,9 @@ pub struct PageConfig {
     pub path: String,
     /// The Qlik app (its id) the page reads.
     pub app_id: String,
-    /// The page title (also its link in the navigation).
+    /// The page title (also its link in the navigation); with `sheet`, the
+    /// sheet's title when empty.
+    #[serde(default)]
     pub title: String,
     /// List boxes, one per field.
     #[serde(default)]
@@ -53,6 +60,22 @@ pub struct PageConfig {
     /// Master objects of the app.
     #[serde(default)]
     pub masters: Vec<MasterDef>,
+    /// A sheet of the app (its id) whose cells the page draws on the
+    /// sheet's grid.
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// `"all"`: one page per sheet of the app (this one the first).
+    #[serde(default)]
+    pub sheets: Option<SheetsChoice>,
+}
+
+/// Which sheets of its app a page stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SheetsChoice {
+    /// Every sheet, in the app's order: the page shows the first, a page
+    /// `<path>-<sheet id>` each of the others.
+    All,
 }
 
 impl From<PageConfig> for DashboardConfig {
@@ -66,6 +89,8 @@ impl From<PageConfig> for DashboardConfig {
             charts: page.charts,
             tables: page.tables,
             masters: page.masters,
+            sheet: page.sheet,
+            sheets: page.sheets,
         }
     }
 }
@@ -219,6 +244,8 @@ impl Default for DashboardConfig {
                 id: "bar-region".into(),
                 title: Some("Sales by region".into()),
             }],
+            sheet: None,
+            sheets: None,
         }
     }
 }

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::config::DashboardConfig;
+use super::config::{DashboardConfig, MasterDef};
 use super::object_id::ObjectId;
+use super::sheet::{SheetGrid, SheetLayout};
 
 /// Paths of the site that a page may not take.
 const RESERVED: [&str; 10] = [
@@ -31,9 +32,21 @@ pub struct Page {
     pub name: String,
     /// What the page shows.
     pub config: DashboardConfig,
+    /// Its sheet's grid, when it names a sheet: `None` until read from Qlik
+    /// (at start-up; Qlik down then: the page says so).
+    pub sheet: Option<SheetGrid>,
 }
 
 impl Page {
+    /// Its title: the configured one, else its sheet's (its id until read).
+    pub fn title(&self) -> &str {
+        match &self.config.sheet {
+            _ if !self.config.title.is_empty() => &self.config.title,
+            Some(sheet) => sheet,
+            None => &self.config.app_id,
+        }
+    }
+
     /// The page's URL path.
     pub fn href(&self) -> String {
         format!("/{}", self.name)
@@ -102,7 +115,26 @@ impl Pages {
             if config.app_id.trim().is_empty() {
                 return Err(format!("pages[{i}].app_id: a page needs the id of its app"));
             }
-            pages.push(Page { name, config });
+            if config.sheet.as_ref().is_some_and(|s| s.trim().is_empty()) {
+                return Err(format!(
+                    "pages[{i}].sheet: give the id of a sheet of the app"
+                ));
+            }
+            if config.sheet.is_some() && config.sheets.is_some() {
+                return Err(format!(
+                    "pages[{i}].sheets: a page names one sheet (sheet) or all (sheets), not both"
+                ));
+            }
+            if config.title.trim().is_empty() && config.sheet.is_none() && config.sheets.is_none() {
+                return Err(format!(
+                    "pages[{i}].title: a page needs a title (or a sheet, whose title it takes)"
+                ));
+            }
+            pages.push(Page {
+                name,
+                config,
+                sheet: None,
+            });
         }
         let Some(home) = pages.iter().position(|p| p.name.is_empty()) else {
             return Err("pages: one page must have path = \"/\" (the home page)".into());
@@ -117,7 +149,94 @@ impl Pages {
         Self(vec![Arc::new(Page {
             name: String::new(),
             config,
+            sheet: None,
         })])
+    }
+
+    /// The pages that name a sheet: (page path, app id, sheet id).
+    pub fn sheets(&self) -> Vec<(String, String, String)> {
+        self.iter()
+            .filter_map(|p| {
+                let sheet = p.config.sheet.clone()?;
+                Some((p.href(), p.config.app_id.clone(), sheet))
+            })
+            .collect()
+    }
+
+    /// The pages with `sheets = "all"`: (page path, app id).
+    pub fn all_sheets(&self) -> Vec<(String, String)> {
+        self.iter()
+            .filter(|p| p.config.sheets.is_some() && p.config.sheet.is_none())
+            .map(|p| (p.href(), p.config.app_id.clone()))
+            .collect()
+    }
+
+    /// The pages with the page at `href` standing for the sheets `ids` (in
+    /// the app's order): it shows the first; each other one gets a page
+    /// after it, `<path>-<id>` (`/<id>` for the home page), the id lowercased
+    /// and anything but letters, digits and `-` made a `-`. The error names
+    /// a clash of paths.
+    pub fn with_sheet_pages(self, href: &str, ids: &[String]) -> Result<Self, String> {
+        let mut configs = Vec::with_capacity(self.0.len() + ids.len());
+        for page in self.0 {
+            let page = Arc::unwrap_or_clone(page);
+            if page.href() != href || ids.is_empty() {
+                configs.push(page.config);
+                continue;
+            }
+            let mut first = page.config.clone();
+            first.sheet = Some(ids[0].clone());
+            first.sheets = None;
+            configs.push(first);
+            for id in &ids[1..] {
+                let slug: String = id
+                    .chars()
+                    .map(|c| match c.to_ascii_lowercase() {
+                        c @ ('a'..='z' | '0'..='9') => c,
+                        _ => '-',
+                    })
+                    .collect();
+                let path = match page.name.as_str() {
+                    "" => format!("/{}", slug.trim_start_matches('-')),
+                    name => format!("/{name}-{slug}"),
+                };
+                configs.push(DashboardConfig {
+                    path,
+                    app_id: page.config.app_id.clone(),
+                    title: String::new(),
+                    filters: Vec::new(),
+                    kpis: Vec::new(),
+                    charts: Vec::new(),
+                    tables: Vec::new(),
+                    masters: Vec::new(),
+                    sheet: Some(id.clone()),
+                    sheets: None,
+                });
+            }
+        }
+        Self::new(configs).map_err(|reason| format!("the sheets of {href:?}: {reason}"))
+    }
+
+    /// Gives the page at `href` its sheet as read from Qlik: its grid, its
+    /// title (unless the page sets one) and the cells' objects (shown as
+    /// master objects are, after the page's own).
+    pub fn set_sheet(&mut self, href: &str, layout: SheetLayout) {
+        let Some(page) = self.0.iter_mut().find(|p| p.href() == href) else {
+            return;
+        };
+        let page = Arc::make_mut(page);
+        if page.config.title.is_empty() {
+            page.config.title = layout.title;
+        }
+        for id in layout.grid.cells.iter().flat_map(|c| &c.parts) {
+            if !page.config.masters.iter().any(|m| &m.id == id) {
+                page.config.masters.push(MasterDef {
+                    id: id.clone(),
+                    title: None,
+                });
+            }
+        }
+        page.sheet = Some(layout.grid);
     }
 
     /// The page named `name` (`None` or empty: the home page).
@@ -137,7 +256,7 @@ impl Pages {
             .iter()
             .map(|p| PageLink {
                 href: p.href(),
-                title: p.config.title.clone(),
+                title: p.title().to_owned(),
                 current: p.name == name,
             })
             .collect()
@@ -179,6 +298,41 @@ mod tests {
         assert!(error(vec![page("/", "a"), page("/", "b")]).contains("another page"));
         assert!(error(vec![page("/x", "a")]).contains("home page"));
         assert!(error(vec![page("/", " ")]).starts_with("pages[0].app_id"));
+    }
+
+    #[test]
+    fn a_page_of_all_sheets_shows_the_first_and_gets_a_page_per_other_one() {
+        let mut all = page("/sales", "a");
+        all.sheets = Some(super::super::config::SheetsChoice::All);
+        all.title = String::new();
+        let pages = Pages::new(vec![page("/", "a"), all]).unwrap();
+        assert_eq!(pages.all_sheets(), [("/sales".to_owned(), "a".to_owned())]);
+        let ids = ["s1".to_owned(), "Second Sheet".to_owned()];
+        let pages = pages.with_sheet_pages("/sales", &ids).unwrap();
+        let hrefs: Vec<String> = pages.iter().map(Page::href).collect();
+        assert_eq!(hrefs, ["/", "/sales", "/sales-second-sheet"]);
+        let second = pages.get(Some("sales-second-sheet")).unwrap();
+        assert_eq!(second.config.sheet.as_deref(), Some("Second Sheet"));
+        assert_eq!(second.title(), "Second Sheet", "its id until read");
+        assert!(pages.all_sheets().is_empty(), "resolved");
+        let clash = Pages::new(vec![page("/", "a"), page("/sales-s1", "a")])
+            .unwrap()
+            .with_sheet_pages("/", &["x".to_owned(), "sales-s1".to_owned()]);
+        assert!(clash.unwrap_err().contains("another page"));
+    }
+
+    #[test]
+    fn a_page_needs_a_title_unless_it_shows_a_sheet() {
+        let mut untitled = page("/x", "a");
+        untitled.title = String::new();
+        let error = Pages::new(vec![page("/", "a"), untitled.clone()]).unwrap_err();
+        assert!(error.starts_with("pages[1].title"), "{error}");
+        untitled.sheet = Some("s".into());
+        let pages = Pages::new(vec![page("/", "a"), untitled.clone()]).unwrap();
+        assert_eq!(pages.get(Some("x")).unwrap().title(), "s");
+        untitled.sheets = Some(super::super::config::SheetsChoice::All);
+        let error = Pages::new(vec![page("/", "a"), untitled]).unwrap_err();
+        assert!(error.starts_with("pages[1].sheets"), "{error}");
     }
 
     #[test]

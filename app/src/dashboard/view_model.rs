@@ -248,6 +248,41 @@ pub struct DashboardView {
     pub tables: Vec<TableView>,
     /// Master objects drawn by `crates/charts`, and cards.
     pub drawn: Vec<DrawnView>,
+    /// The page's sheet, when it names one: its cells are objects of the
+    /// lists above, shown on the sheet's grid rather than in their sections.
+    pub sheet: Option<SheetView>,
+}
+
+/// A Qlik sheet on a page: its grid's classes and cells in reading order,
+/// or a notice when it could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetView {
+    /// The grid's CSS classes.
+    pub class: String,
+    /// The cells, in reading order (row, then column).
+    pub cells: Vec<SheetCellView>,
+    /// Why the sheet is not shown, when it is not.
+    pub notice: Option<String>,
+}
+
+/// One cell of a sheet: its placement classes and the objects it shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetCellView {
+    /// The cell's CSS classes.
+    pub class: String,
+    /// The objects shown: one, or a filter pane's list boxes.
+    pub slots: Vec<CellSlot>,
+}
+
+/// An object of the page's lists, by list and index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CellSlot {
+    /// `filters[i]`.
+    Filter(usize),
+    /// `tables[i]`.
+    Table(usize),
+    /// `drawn[i]`.
+    Drawn(usize),
 }
 
 /// One of the user's bookmarks (saved selections of the page's app).

@@ -16,7 +16,7 @@ use crate::dashboard::components::live;
 use crate::dashboard::components::selections::SelectionsBar;
 use crate::dashboard::components::state::Dash;
 use crate::dashboard::components::table::Table;
-use crate::dashboard::view_model::DashboardView;
+use crate::dashboard::view_model::{CellSlot, DashboardView, SheetView};
 use crate::error::AppError;
 use crate::pages::not_found::PageNotFound;
 use crate::theme::Brand;
@@ -119,11 +119,27 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
         initial.drawn.len(),
     );
     let title = initial.title.clone();
+    let sheet = initial.sheet.clone();
+    let in_sheet = move |slot: CellSlot| {
+        sheet
+            .as_ref()
+            .is_some_and(|s| s.cells.iter().any(|c| c.slots.contains(&slot)))
+    };
+    let filters: Vec<usize> = (0..counts.0)
+        .filter(|i| !in_sheet(CellSlot::Filter(*i)))
+        .collect();
+    let tables: Vec<usize> = (0..counts.3)
+        .filter(|i| !in_sheet(CellSlot::Table(*i)))
+        .collect();
+    let drawn: Vec<usize> = (0..counts.4)
+        .filter(|i| !in_sheet(CellSlot::Drawn(*i)))
+        .collect();
+    let sheet = initial.sheet.clone();
     let dash = Dash::new(initial);
     provide_context(dash);
     // Effects run in the browser only: the live channel opens after hydration.
     Effect::new(move |_| live::connect(dash));
-    let (filters, kpis, charts, tables, drawn) = counts;
+    let (_, kpis, charts, _, _) = counts;
     view! {
         <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
@@ -147,9 +163,10 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                     </button>
                 </div>
             })}
+            {sheet.map(|sheet| view! { <Sheet sheet/> })}
             <div class="dashboard-body">
                 <aside class="filters" aria-label="Filters">
-                    {(0..filters).map(|i| view! { <ListBox index=i/> }).collect_view()}
+                    {filters.into_iter().map(|i| view! { <ListBox index=i/> }).collect_view()}
                 </aside>
                 <div class="content">
                     <div class="kpis">
@@ -157,11 +174,37 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                     </div>
                     <div class="charts">
                         {(0..charts).map(|i| view! { <Chart index=i/> }).collect_view()}
-                        {(0..drawn).map(|i| view! { <Drawn index=i/> }).collect_view()}
+                        {drawn.into_iter().map(|i| view! { <Drawn index=i/> }).collect_view()}
                     </div>
-                    {(0..tables).map(|i| view! { <Table index=i/> }).collect_view()}
+                    {tables.into_iter().map(|i| view! { <Table index=i/> }).collect_view()}
                 </div>
             </div>
         </main>
     }
+}
+
+/// A Qlik sheet: its cells on the sheet's grid (wide screens) or one under
+/// the other in reading order (narrow ones), or why it is not shown.
+#[component]
+fn Sheet(sheet: SheetView) -> impl IntoView {
+    if let Some(notice) = sheet.notice {
+        return view! {
+            <div class="notice notice-error" role="status"><p>{notice}</p></div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class=sheet.class>
+            {sheet.cells.into_iter().map(|cell| view! {
+                <div class=cell.class>
+                    {cell.slots.into_iter().map(|slot| match slot {
+                        CellSlot::Filter(i) => view! { <ListBox index=i/> }.into_any(),
+                        CellSlot::Table(i) => view! { <Table index=i/> }.into_any(),
+                        CellSlot::Drawn(i) => view! { <Drawn index=i/> }.into_any(),
+                    }).collect_view()}
+                </div>
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
 }

@@ -65,6 +65,30 @@ fn unknown_key_names_the_key_and_the_file() {
 }
 
 #[test]
+fn pages_name_a_sheet_or_all_sheets_and_a_wrong_choice_names_the_key() {
+    let pages = "[[pages]]\npath = \"/\"\napp_id = \"a\"\nsheet = \"s1\"\n\
+                 [[pages]]\npath = \"/all\"\napp_id = \"a\"\nsheets = \"all\"\n";
+    let file = file_with(pages);
+    let config = Config::load_from(Some(file.path()), vars(&[])).unwrap();
+    let pages = config.dashboard_pages().unwrap();
+    assert_eq!(
+        pages.get(None).unwrap().title(),
+        "s1",
+        "untitled: the sheet's"
+    );
+    assert_eq!(pages.all_sheets().len(), 1);
+    let file = file_with(&pages_with_sheets("some"));
+    let message = Config::load_from(Some(file.path()), vars(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("sheets"), "{message}");
+}
+
+fn pages_with_sheets(choice: &str) -> String {
+    format!("[[pages]]\npath = \"/\"\napp_id = \"a\"\nsheets = \"{choice}\"\n")
+}
+
+#[test]
 fn durations_are_human_readable() {
     let file = file_with("[session]\nidle_timeout = \"5m\"\n[login.throttle]\nfree_failures = 1\n");
     let config = Config::load_from(Some(file.path()), vars(&[])).unwrap();
@@ -100,6 +124,8 @@ fn pages_or_dashboard_not_both_and_page_paths_are_checked() {
         charts: Vec::new(),
         tables: Vec::new(),
         masters: Vec::new(),
+        sheet: None,
+        sheets: None,
     };
     let key = |config: &Config| match config.validate() {
         Err(ServerError::Invalid { key, .. }) => key,
