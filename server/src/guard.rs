@@ -23,6 +23,7 @@ fn is_public(path: &str) -> bool {
             | "/robots.txt"
             | "/theme.css"
             | "/charts.css"
+            | "/sheets.css"
             | "/theme/logo"
     ) || path.starts_with("/pkg/")
 }

@@ -133,11 +133,16 @@ async fn the_theme_names_the_product_and_colours_the_page() {
     assert!(login.contains(r#"href="/theme.css""#));
     // Every stylesheet the login page links is served before login (a
     // redirect would be refused by the browser as a stylesheet).
-    for sheet in ["/theme.css", "/charts.css"] {
+    for sheet in ["/theme.css", "/charts.css", "/sheets.css"] {
         assert!(login.contains(&format!(r#"href="{sheet}""#)), "{sheet}");
         let css = app.get(sheet).await;
         assert_eq!(css.status(), 200, "{sheet}");
-        assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+        assert!(
+            css.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/css")
+        );
     }
     // The login page shows the product's name and logo, too.
     let body = &login[login.find("<body").unwrap()..];
