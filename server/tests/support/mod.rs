@@ -10,6 +10,10 @@ use qlik_mashup::{Config, RunningServer};
 use reqwest::Response;
 use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, ORIGIN};
 
+/// The longest a test waits for the server to start, stop or answer a
+/// `GET`: a hang fails the test, naming the step, instead of stalling CI.
+const BOUND: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A running server and a client logged into nothing yet.
 pub struct TestServer {
     /// The server, stopped on [`TestServer::stop`] (or dropped with the runtime).
@@ -46,7 +50,10 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = test_config(dir.path());
         edit(&mut config);
-        let server = qlik_mashup::start(config).await.expect("server starts");
+        let server = tokio::time::timeout(BOUND, qlik_mashup::start(config))
+            .await
+            .expect("the server starts within the bound")
+            .expect("server starts");
         let base = format!("http://{}", server.local_addr());
         Self {
             client: client(),
@@ -63,6 +70,12 @@ impl TestServer {
 
     /// GET `path`, redirects not followed.
     pub async fn get(&self, path: &str) -> Response {
+        tokio::time::timeout(BOUND, self.get_unbounded(path))
+            .await
+            .unwrap_or_else(|_| panic!("GET {path} answers within the bound"))
+    }
+
+    async fn get_unbounded(&self, path: &str) -> Response {
         self.client
             .get(self.url(path))
             .send()
@@ -166,7 +179,10 @@ impl TestServer {
 
     /// Stops the server gracefully.
     pub async fn stop(self) {
-        self.server.stop().await.expect("server stops cleanly");
+        tokio::time::timeout(BOUND, self.server.stop())
+            .await
+            .expect("the server stops within the bound")
+            .expect("server stops cleanly");
     }
 }
 
