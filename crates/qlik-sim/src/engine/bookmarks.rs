@@ -14,6 +14,7 @@ use tokio::sync::broadcast;
 use super::EngineData;
 use super::methods::{Call, Handle, Handles, Outcome, interface};
 use super::rpc::RpcError;
+use crate::data::numfmt::civil_from_days;
 use crate::data::{App, Selections};
 use crate::state::User;
 
@@ -247,16 +248,7 @@ impl Bookmarks {
 fn iso_utc(millis: u128) -> String {
     let secs = (millis / 1000) as i64;
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
         rest / 3_600,
