@@ -6,7 +6,7 @@ mod support;
 
 use std::net::SocketAddr;
 
-use support::{TestServer, client, location, test_config};
+use support::{TestServer, certificates, client, location, test_config};
 
 /// A simulator standing in for a real Qlik site (reached by URL, not embedded).
 async fn external_qlik() -> qlik_sim::RunningSim {
@@ -147,22 +147,6 @@ async fn the_server_serves_https_itself_with_tls() {
         "plain http is not served"
     );
     app.stop().await;
-}
-
-/// A throwaway CA and a certificate for 127.0.0.1 signed by it (PEM).
-fn certificates() -> (String, String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "qlik-mashup test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
-    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
-    (ca.pem(), cert.pem(), key.serialize_pem())
 }
 
 /// A wrong login of `user`, sent through a proxy that says the client is

@@ -6,23 +6,7 @@ mod support;
 use std::time::Duration;
 
 use reqwest::Version;
-use support::{EventStream, StreamItem, TestServer};
-
-/// A throwaway CA and a certificate for 127.0.0.1 signed by it (PEM).
-fn certificates() -> (String, String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "qlik-mashup edge test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
-    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
-    (ca.pem(), cert.pem(), key.serialize_pem())
-}
+use support::{EventStream, StreamItem, TestServer, certificates};
 
 /// The app over https (`[tls]`), a browser-like client trusting its CA,
 /// the base URL and the CA (PEM).

@@ -5,26 +5,14 @@ mod support;
 
 use std::time::Duration;
 
-use app::dashboard::config::{DashboardConfig, KpiDef, PageConfig};
-use support::{StreamItem, TestServer};
+use app::dashboard::config::{KpiDef, PageConfig};
+use support::{StreamItem, TestServer, home_page};
 
 /// The home page on the sales app, `/support` on the support app.
 async fn two_pages() -> TestServer {
     TestServer::start_with(|config| {
-        let home = DashboardConfig::default();
         config.pages = vec![
-            PageConfig {
-                path: home.path,
-                app_id: home.app_id,
-                title: home.title,
-                filters: home.filters,
-                kpis: home.kpis,
-                charts: home.charts,
-                tables: home.tables,
-                masters: home.masters,
-                sheet: None,
-                sheets: None,
-            },
+            home_page(),
             PageConfig {
                 path: "/support".into(),
                 app_id: "sample-support".into(),

@@ -5,9 +5,9 @@
 
 mod support;
 
-use app::dashboard::config::{DashboardConfig, PageConfig};
+use app::dashboard::config::PageConfig;
 use qlik_mashup::ServerError;
-use support::{TestServer, test_config};
+use support::{TestServer, home_page, test_config};
 
 /// A page at `path` showing `sheet` of the sample sales app, untitled.
 fn sheet_page(path: &str, sheet: &str) -> PageConfig {
@@ -27,22 +27,7 @@ fn sheet_page(path: &str, sheet: &str) -> PageConfig {
 
 /// The default home page and `page`.
 fn home_and(config: &mut qlik_mashup::Config, page: PageConfig) {
-    let home = DashboardConfig::default();
-    config.pages = vec![
-        PageConfig {
-            path: home.path,
-            app_id: home.app_id,
-            title: home.title,
-            filters: home.filters,
-            kpis: home.kpis,
-            charts: home.charts,
-            tables: home.tables,
-            masters: home.masters,
-            sheet: None,
-            sheets: None,
-        },
-        page,
-    ];
+    config.pages = vec![home_page(), page];
 }
 
 /// Where `needle` is in `html`.

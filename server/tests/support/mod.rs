@@ -308,3 +308,38 @@ pub fn location(response: &Response) -> String {
 pub fn throttled(response: &Response) -> bool {
     response.status() == 429 || location(response).contains("error=throttled")
 }
+
+/// A throwaway CA and a certificate for 127.0.0.1 signed by it: the CA,
+/// the certificate and its key (PEM).
+pub fn certificates() -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "qlik-mashup test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
+    (ca.pem(), cert.pem(), key.serialize_pem())
+}
+
+/// The default dashboard (`DashboardConfig::default()`, the sample sales
+/// app at `/`) as one of `[[pages]]`.
+pub fn home_page() -> app::dashboard::config::PageConfig {
+    let home = app::dashboard::config::DashboardConfig::default();
+    app::dashboard::config::PageConfig {
+        path: home.path,
+        app_id: home.app_id,
+        title: home.title,
+        filters: home.filters,
+        kpis: home.kpis,
+        charts: home.charts,
+        tables: home.tables,
+        masters: home.masters,
+        sheet: home.sheet,
+        sheets: home.sheets,
+    }
+}
