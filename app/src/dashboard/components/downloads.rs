@@ -39,7 +39,7 @@ pub fn Downloads(id: String, title: String) -> impl IntoView {
                     Ok(None) => {
                         let _ = window().location().set_href(&target);
                     }
-                    Ok(Some(refusal)) => dash.error.set(Some(refusal)),
+                    Ok(Some(refusal)) => dash.show(refusal),
                     Err(error) => dash.fail(&error),
                 }
             });

@@ -14,7 +14,8 @@ use crate::error::AppError;
 pub struct Dash {
     /// The latest view from the server.
     pub view: RwSignal<DashboardView>,
-    /// The last error, shown until the next success.
+    /// The last failure (until the next successful reload) or notice
+    /// (until dismissed).
     pub error: RwSignal<Option<String>>,
     /// The live channel is open.
     pub live: RwSignal<bool>,
@@ -25,6 +26,9 @@ pub struct Dash {
     pub paused: RwSignal<bool>,
     /// Number of the latest refresh; older answers are dropped.
     latest: StoredValue<u64>,
+    /// The message shown answers the user's own action (a refused
+    /// download): a reload does not clear it, only Dismiss does.
+    notice: StoredValue<bool>,
 }
 
 impl Dash {
@@ -37,6 +41,7 @@ impl Dash {
             reconnecting: RwSignal::new(false),
             paused: RwSignal::new(false),
             latest: StoredValue::new(0),
+            notice: StoredValue::new(false),
         }
     }
 
@@ -58,7 +63,11 @@ impl Dash {
             }
             match result {
                 Ok(view) => {
-                    self.error.set(None);
+                    // A failure the reload may have mended goes; a notice
+                    // about the user's own action stays.
+                    if !self.notice.get_value() {
+                        self.error.set(None);
+                    }
                     self.view.set(view);
                 }
                 Err(error) => self.fail(&error),
@@ -71,8 +80,15 @@ impl Dash {
         if *error == AppError::SessionEnded {
             let _ = window().location().set_href("/login");
         } else {
+            self.notice.set_value(false);
             self.error.set(Some(error.to_string()));
         }
+    }
+
+    /// Shows `message`, about the user's own action, until dismissed.
+    pub fn show(self, message: String) {
+        self.notice.set_value(true);
+        self.error.set(Some(message));
     }
 
     /// Runs a selection action, then shows its outcome. Every selection is
