@@ -3,6 +3,7 @@
 //! query string. (A test binary of its own: it installs the global tracing
 //! subscriber.)
 
+#[path = "http/support/mod.rs"]
 mod support;
 
 use std::io::Write;

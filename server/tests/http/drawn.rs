@@ -2,10 +2,9 @@
 //! card for a type it does not draw, and a click on a pie slice, over HTTP
 //! against the embedded qlik-sim.
 
-mod support;
 
 use app::dashboard::config::MasterDef;
-use support::TestServer;
+use crate::support::TestServer;
 
 fn master(id: &str) -> MasterDef {
     MasterDef {

@@ -1,9 +1,8 @@
 //! A user's mistakes (or a hand-made request) get a 4xx and a clear message
 //! from the dashboard's server functions, never a 500.
 
-mod support;
 
-use support::TestServer;
+use crate::support::TestServer;
 
 async fn logged_in() -> TestServer {
     let app = TestServer::start().await;

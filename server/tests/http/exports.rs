@@ -2,7 +2,6 @@
 //! for row against the engine's own numbers; who may download what; the row
 //! limit.
 
-mod support;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -14,7 +13,7 @@ use qlik::proxy::Proxy;
 use qlik::qix::layout::NxCell;
 use qlik::qix::{ConnectOptions, Connection, EngineUrl, NxPage};
 use qlik::qps::{QpsClient, QpsConfig, UserRef};
-use support::{TestServer, location};
+use crate::support::{TestServer, location};
 
 /// A table row keyed by its dimension values, with its measures.
 type Rows = BTreeMap<(String, String), (f64, f64)>;
@@ -206,8 +205,8 @@ async fn each_user_downloads_under_their_own_selections() {
     let alice = TestServer::start().await;
     alice.login("alice", "alice-password").await;
     select_emea(&alice).await;
-    let bob = support::TestServer {
-        client: support::client(),
+    let bob = crate::support::TestServer {
+        client: crate::support::client(),
         ..alice
     };
     bob.login("bob", "bob-password").await;

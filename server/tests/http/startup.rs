@@ -3,7 +3,6 @@
 //! address; a `session.key` other than the store's; and, from the binary,
 //! log files without colour codes and the open-files limit raised.
 
-mod support;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -13,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use qlik_mashup::{Config, ServerError};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
-use support::test_config;
+use crate::support::test_config;
 
 /// `start`'s error, for a configuration that must not start.
 async fn refused(config: Config) -> ServerError {
@@ -305,7 +304,7 @@ impl Write for Logged {
 
 #[tokio::test]
 async fn a_key_file_made_afresh_over_sealed_cookies_is_warned_about() {
-    let app = support::TestServer::start().await;
+    let app = crate::support::TestServer::start().await;
     let login = app.login("alice", "alice-password").await;
     assert_eq!(login.status(), 302, "{:?}", login.headers());
     assert_eq!(app.get("/").await.status(), 200, "a Qlik cookie is sealed");

@@ -2,9 +2,8 @@
 //! trailing slashes, requests without origin headers, the throttled form
 //! login, and the event stream's header for proxies.
 
-mod support;
 
-use support::{TestServer, location};
+use crate::support::{TestServer, location};
 
 /// The server functions the page calls, and the login and logout forms.
 const SERVER_FUNCTIONS: [&str; 13] = [

@@ -1,12 +1,11 @@
 //! Several pages on two apps, the theme, bookmarks and selecting in a chart,
 //! over HTTP against the embedded qlik-sim.
 
-mod support;
 
 use std::time::Duration;
 
 use app::dashboard::config::{KpiDef, PageConfig};
-use support::{StreamItem, TestServer, home_page};
+use crate::support::{StreamItem, TestServer, home_page};
 
 /// The home page on the sales app, `/support` on the support app.
 async fn two_pages() -> TestServer {
@@ -201,7 +200,7 @@ async fn bookmarks_save_list_apply_and_delete_the_users_own_selections() {
     assert_eq!(chips[0]["summary"], text);
     // Bob neither sees nor applies alice's bookmark.
     let bob = TestServer {
-        client: support::client(),
+        client: crate::support::client(),
         ..alice
     };
     bob.login("bob", "bob-password").await;
@@ -221,7 +220,7 @@ async fn bookmarks_save_list_apply_and_delete_the_users_own_selections() {
     );
     // Alice deletes hers.
     let alice = TestServer {
-        client: support::client(),
+        client: crate::support::client(),
         ..bob
     };
     alice.login("alice", "alice-password").await;
@@ -289,7 +288,7 @@ async fn answers_are_compressed_for_browsers_that_ask_but_event_streams_are_not(
     let events = gzip("/api/events").await.unwrap();
     assert_eq!(events.status(), 200);
     assert!(events.headers().get("content-encoding").is_none());
-    let mut stream = support::EventStream::from_response(events);
+    let mut stream = crate::support::EventStream::from_response(events);
     assert_eq!(
         stream.next_event(Duration::from_secs(5)).await,
         Some(StreamItem::Comment),

@@ -2,9 +2,8 @@
 //! nothing changed is served from it with the response's own CSP nonce; a
 //! selection, another session or a logout never gets a stale page.
 
-mod support;
 
-use support::TestServer;
+use crate::support::TestServer;
 
 /// The page, and the nonce its Content-Security-Policy allows.
 async fn page(app: &TestServer) -> (String, String) {
@@ -91,7 +90,7 @@ async fn a_refresh_without_change_is_served_from_the_cache_and_nothing_stale_is(
     app.logout().await;
     let response = app.get("/").await;
     assert_eq!(response.status(), 303);
-    assert!(support::location(&response).starts_with("/login"));
+    assert!(crate::support::location(&response).starts_with("/login"));
 
     // Another session (another user) gets its own page.
     app.login("bob", "bob-password").await;

@@ -3,14 +3,13 @@
 //! One cookie jar plays the browser behind a load balancer (cookies do not
 //! depend on the port), so every request may go to either instance.
 
-mod support;
 
 use std::time::{Duration, Instant};
 
 use qlik::qps::{QpsClient, QpsConfig, UserRef};
 use qlik_sim::{RunningSim, SimConfig, Simulator};
 use store::testing::TestPostgres;
-use support::{EventStream, TestServer};
+use crate::support::{EventStream, TestServer};
 
 struct Site {
     sim: RunningSim,
@@ -50,7 +49,7 @@ impl Site {
             _db: db,
             a,
             b,
-            browser: support::client(),
+            browser: crate::support::client(),
         }
     }
 
@@ -221,11 +220,11 @@ async fn failed_logins_count_across_instances() {
     })
     .await;
     for on in [&site.a, &site.b, &site.a] {
-        assert!(!support::throttled(&site.login(on, "wrong").await));
+        assert!(!crate::support::throttled(&site.login(on, "wrong").await));
     }
     // The fourth guess goes to B, which saw only one of the three failures.
-    assert!(support::throttled(&site.login(&site.b, "wrong").await));
-    assert!(support::throttled(&site.login(&site.a, "wrong").await));
+    assert!(crate::support::throttled(&site.login(&site.b, "wrong").await));
+    assert!(crate::support::throttled(&site.login(&site.a, "wrong").await));
 }
 
 #[tokio::test]
@@ -241,7 +240,7 @@ async fn logout_on_one_instance_ends_everything_on_every_instance() {
         .send()
         .await
         .unwrap();
-    assert_eq!(support::location(&logout), "/login");
+    assert_eq!(crate::support::location(&logout), "/login");
     let ended = on_b.ended_within(Duration::from_secs(3)).await;
     assert!(
         ended.is_some_and(|t| t < Duration::from_secs(1)),
@@ -268,7 +267,7 @@ async fn a_new_login_in_a_browser_ends_the_old_sessions_streams_on_every_instanc
     let mut on_b = site.events(&site.b).await;
     let mut on_a = site.events(&site.a).await;
     // Another browser of the same user keeps its session and stream.
-    let other = support::client();
+    let other = crate::support::client();
     let login = other
         .post(site.b.url("/api/login"))
         .headers(site.b.same_origin_headers())
@@ -276,13 +275,13 @@ async fn a_new_login_in_a_browser_ends_the_old_sessions_streams_on_every_instanc
         .send()
         .await
         .unwrap();
-    assert_eq!(support::location(&login), "/");
+    assert_eq!(crate::support::location(&login), "/");
     let response = other.get(site.b.url("/api/events")).send().await.unwrap();
     let mut other_stream = EventStream::from_response(response);
     other_stream.next_event(Duration::from_secs(5)).await;
     // The first browser logs in again, on A: its old session ends.
     assert_eq!(
-        support::location(&site.login(&site.a, "alice-password").await),
+        crate::support::location(&site.login(&site.a, "alice-password").await),
         "/"
     );
     for (name, stream) in [("A", &mut on_a), ("B", &mut on_b)] {
@@ -314,7 +313,7 @@ async fn parallel_first_logins_of_one_user_on_two_instances_all_succeed_on_one_q
         let logins = (0..20).map(|i| {
             let on = if i % 2 == 0 { &site.a } else { &site.b };
             async move {
-                let browser = support::client();
+                let browser = crate::support::client();
                 let login = browser
                     .post(on.url("/api/login"))
                     .headers(on.same_origin_headers())
@@ -322,7 +321,7 @@ async fn parallel_first_logins_of_one_user_on_two_instances_all_succeed_on_one_q
                     .send()
                     .await
                     .unwrap();
-                (support::location(&login), browser, on)
+                (crate::support::location(&login), browser, on)
             }
         });
         let logged_in = futures::future::join_all(logins).await;

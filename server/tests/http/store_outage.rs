@@ -4,13 +4,12 @@
 //! when the database is back the user is still logged in and the other
 //! instances' notices are heard again.
 
-mod support;
 
 use std::time::{Duration, Instant};
 
 use qlik_sim::{RunningSim, SimConfig, Simulator};
 use store::testing::TestPostgres;
-use support::{TestServer, location};
+use crate::support::{TestServer, location};
 
 /// The pool waits 2 s for a connection; a request answers well within this.
 const QUICK: Duration = Duration::from_secs(4);

@@ -1,11 +1,10 @@
 //! Live updates over HTTP: one event per change on every stream, streams that
 //! end with their browser session, and a shutdown that does not wait for them.
 
-mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{StreamItem, TestServer};
+use crate::support::{StreamItem, TestServer};
 
 /// The first value of the dashboard's first list box, as `select`'s body.
 async fn first_value(app: &TestServer) -> String {
@@ -99,7 +98,7 @@ async fn a_new_login_in_the_browser_ends_its_old_streams() {
     app.login("alice", "alice-password").await;
     let mut old = app.events().await;
     // Another browser of the same user keeps its stream.
-    let other = support::client();
+    let other = crate::support::client();
     let form = [("username", "alice"), ("password", "alice-password")];
     other
         .post(app.url("/api/login"))
@@ -116,7 +115,7 @@ async fn a_new_login_in_the_browser_ends_its_old_streams() {
         ended.is_some_and(|t| t < Duration::from_secs(1)),
         "ended after {ended:?}"
     );
-    let mut elsewhere = support::EventStream::from_response(elsewhere);
+    let mut elsewhere = crate::support::EventStream::from_response(elsewhere);
     assert_eq!(
         elsewhere.next_event(Duration::from_millis(500)).await,
         Some(StreamItem::Comment),

@@ -1,8 +1,7 @@
 //! The whole app in-process: log in, see the dashboard, log out.
 
-mod support;
 
-use support::{TestServer, location};
+use crate::support::{TestServer, location};
 
 #[tokio::test]
 async fn login_shows_the_dashboard_and_logout_ends_it() {

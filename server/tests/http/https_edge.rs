@@ -1,12 +1,11 @@
 //! The server's own https listener: HTTP/2 for browsers with many tabs, and
 //! a logout whose deleting cookie a browser accepts.
 
-mod support;
 
 use std::time::Duration;
 
 use reqwest::Version;
-use support::{EventStream, StreamItem, TestServer, certificates};
+use crate::support::{EventStream, StreamItem, TestServer, certificates};
 
 /// The app over https (`[tls]`), a browser-like client trusting its CA,
 /// the base URL and the CA (PEM).
@@ -145,7 +144,7 @@ async fn logout_over_https_deletes_the_cookie_with_the_cookies_own_attributes() 
         .send()
         .await
         .unwrap();
-    assert_eq!(support::location(&logout), "/login");
+    assert_eq!(crate::support::location(&logout), "/login");
     let deleted = logout.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(deleted.starts_with("__Host-mashup_session=;"), "{deleted}");
     assert!(deleted.contains("Max-Age=0"), "{deleted}");

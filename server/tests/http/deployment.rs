@@ -2,11 +2,10 @@
 //! rules, https (own TLS, public_url, HSTS, cookies), X-Forwarded-For,
 //! /readyz, metrics.listen, private files.
 
-mod support;
 
 use std::net::SocketAddr;
 
-use support::{TestServer, certificates, client, location, test_config};
+use crate::support::{TestServer, certificates, client, location, test_config};
 
 /// A simulator standing in for a real Qlik site (reached by URL, not embedded).
 async fn external_qlik() -> qlik_sim::RunningSim {
@@ -161,7 +160,7 @@ async fn failed_login_from(app: &TestServer, user: &str, from: &str) -> bool {
         .send()
         .await
         .unwrap();
-    support::throttled(&response)
+    crate::support::throttled(&response)
 }
 
 fn address_throttle(config: &mut qlik_mashup::Config) {

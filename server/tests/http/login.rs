@@ -1,9 +1,8 @@
 //! Login defects, over HTTP against the whole app: open redirects, the
 //! throttle under parallel attempts, over-long usernames, store errors.
 
-mod support;
 
-use support::{TestServer, location};
+use crate::support::{TestServer, location};
 
 #[tokio::test]
 async fn next_is_followed_only_when_it_is_a_normalised_local_path() {
@@ -52,7 +51,7 @@ async fn parallel_wrong_passwords_reach_the_directory_at_most_free_failures_plus
     let statuses: Vec<bool> = futures::future::join_all(attempts)
         .await
         .into_iter()
-        .map(|r| support::throttled(&r.expect("answers")))
+        .map(|r| crate::support::throttled(&r.expect("answers")))
         .collect();
     // A throttled attempt is refused before the directory is asked; every
     // other one was checked against the directory.
