@@ -7,7 +7,6 @@ pub mod components;
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod export;
-pub mod geometry;
 #[cfg(feature = "ssr")]
 pub mod mapping;
 pub mod object_id;

@@ -54,7 +54,7 @@ export async function kpiTexts(page: Page): Promise<string[]> {
 
 export async function chartSummary(page: Page, title: string): Promise<string[]> {
   const chart = page.locator('section.chart', { has: page.getByRole('heading', { name: title }) });
-  return chart.locator('.marks title').allTextContents();
+  return chart.locator('.qc-mark title').allTextContents();
 }
 
 export async function tableRange(page: Page): Promise<string> {

@@ -54,15 +54,18 @@ test('11. a click on a bar selects its value, Enter on a focused bar too; every 
   await second.goto('/');
   await dashboardReady(second);
   const before = await kpiTexts(page);
-  await page.getByRole('button', { name: /^Select Bikes:/ }).click();
+  await page
+    .locator('section.chart', { has: page.getByRole('heading', { name: 'Sales by category' }) })
+    .getByRole('button', { name: /^Bikes:/ })
+    .click();
   await expect(chip(page, 'Category')).toHaveText('Bikes');
   await expect(chip(second, 'Category')).toHaveText('Bikes');
   await expect.poll(() => chartSummary(page, 'Sales by category')).toHaveLength(1);
   await expect.poll(() => kpiTexts(page)).not.toEqual(before);
   await expect.poll(() => kpiTexts(second)).toEqual(await kpiTexts(page));
   // The keyboard: focus a point of the line chart, Enter selects its month.
-  const point = page.locator('section.line-chart .point').first();
-  const month = ((await point.getAttribute('aria-label')) ?? '').replace(/^Select /, '').split(':')[0];
+  const point = page.locator('section[data-visualization="linechart"] .qc-mark').first();
+  const month = ((await point.getAttribute('aria-label')) ?? '').split(':')[0];
   await point.focus();
   await page.keyboard.press('Enter');
   await expect(chip(page, 'Month')).toHaveText(month);

@@ -224,7 +224,6 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         selections: mapping::selections(&selections),
         filters: Vec::new(),
         kpis: Vec::new(),
-        charts: Vec::new(),
         tables: Vec::new(),
         drawn: Vec::new(),
         sheet: None,
@@ -238,11 +237,6 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         let id = ObjectId::configured(ObjectKind::Kpi, i);
         view.kpis.push(mapping::kpi(&id, kpi, &layout(&id).await?));
     }
-    for (i, chart) in config.charts.iter().enumerate() {
-        let id = ObjectId::configured(ObjectKind::Chart, i);
-        view.charts
-            .push(mapping::chart(&id, chart, &layout(&id).await?));
-    }
     for (i, table) in config.tables.iter().enumerate() {
         let id = ObjectId::configured(ObjectKind::Table, i);
         let table_layout = layout(&id).await?;
@@ -251,6 +245,19 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
             .push(mapping::table(&id, table, &table_layout, &pages));
     }
     let mut options = None;
+    // The configured bar and line charts are drawn by `crates/charts` like
+    // master objects (their session objects' `qInfo.qType` names the type).
+    for (i, chart) in config.charts.iter().enumerate() {
+        let id = ObjectId::configured(ObjectKind::Chart, i);
+        let raw = on.raw_layout(&id).await?;
+        let html = draw(on, &mut options, &id, &raw).await;
+        let def = mapping::DrawnDef {
+            title: chart.title.clone(),
+            visualization: chart.kind.visualization().to_owned(),
+        };
+        view.drawn
+            .push(mapping::drawn(&id, &def, &mapping::parse_layout(raw), html));
+    }
     let mut slots = std::collections::HashMap::new();
     for master in &config.masters {
         let id = ObjectId::Master(master.id.clone());
@@ -274,18 +281,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
                     .push(mapping::table(&id, &def, &master_layout, &pages));
             }
             MasterView::Drawn(def) => {
-                if options.is_none() {
-                    options = Some(chart_options(on).await);
-                }
-                let drawn = options.as_ref().map(|opts| charts::render(&raw, opts));
-                let html = match drawn {
-                    Some(Ok(html)) => Some(html),
-                    Some(Err(error)) => {
-                        tracing::debug!(object = %id, %error, "chart shown as a card");
-                        None
-                    }
-                    None => None,
-                };
+                let html = draw(on, &mut options, &id, &raw).await;
                 view.drawn
                     .push(mapping::drawn(&id, &def, &master_layout, html));
             }
@@ -306,6 +302,24 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         ));
     }
     Ok(view)
+}
+
+/// A layout drawn by `crates/charts` (the options read once per page), or
+/// `None` when it draws a card instead.
+#[cfg(feature = "ssr")]
+async fn draw(
+    on: &server::OnPage,
+    options: &mut Option<charts::Options>,
+    id: &super::object_id::ObjectId,
+    raw: &serde_json::Value,
+) -> Option<String> {
+    if options.is_none() {
+        *options = Some(chart_options(on).await);
+    }
+    let opts = options.as_ref()?;
+    charts::render(raw, opts)
+        .inspect_err(|error| tracing::debug!(object = %id, %error, "chart shown as a card"))
+        .ok()
 }
 
 /// How the page's charts are drawn: with the app's locale, or the default

@@ -2,7 +2,6 @@
 //! [`state::Dash`] and acts through the dashboard's server functions.
 
 pub mod bookmarks;
-pub mod chart;
 pub mod downloads;
 pub mod drawn;
 pub mod kpi;

@@ -137,6 +137,17 @@ pub enum ChartKind {
     Line,
 }
 
+impl ChartKind {
+    /// Qlik's name of the visualization (`qInfo.qType` of the chart's
+    /// session object; what `crates/charts` draws).
+    pub fn visualization(self) -> &'static str {
+        match self {
+            ChartKind::Bar => "barchart",
+            ChartKind::Line => "linechart",
+        }
+    }
+}
+
 /// A chart: one dimension, one measure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

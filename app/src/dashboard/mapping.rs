@@ -20,9 +20,7 @@ pub use masters::{DrawnDef, MasterView, master_table, master_view, visualization
 pub use properties::dashboard_objects;
 pub use rows::whole_cube_pages;
 pub use sorting::{sort_patches, table_sort};
-pub use views::{
-    chart, column_titles, kpi, list_box, parse_layout, parse_pages, selections, table,
-};
+pub use views::{column_titles, kpi, list_box, parse_layout, parse_pages, selections, table};
 
 /// Most values a list box shows.
 pub const LIST_BOX_ROWS: u32 = 500;

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::ChartKind;
 use super::object_id::ObjectId;
 use super::pages::PageLink;
 
@@ -103,36 +102,6 @@ pub struct KpiView {
     pub label: String,
     /// The formatted value, or a dash when it cannot be computed.
     pub text: String,
-}
-
-/// One bar or line point.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChartPoint {
-    /// Dimension value.
-    pub label: String,
-    /// Measure value (0 when not numeric).
-    pub value: f64,
-    /// Measure value as formatted text.
-    pub text: String,
-    /// The dimension value's element number (what a click selects).
-    pub elem: i64,
-}
-
-/// A chart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChartView {
-    /// Dashboard object id.
-    pub id: ObjectId,
-    /// Heading.
-    pub title: String,
-    /// Bar or line.
-    pub kind: ChartKind,
-    /// Measure label.
-    pub measure_label: String,
-    /// Points in order.
-    pub points: Vec<ChartPoint>,
-    /// A message instead of the chart when the engine reports an error.
-    pub error: Option<String>,
 }
 
 /// A master object drawn on the server by `crates/charts`, or shown as a
@@ -242,8 +211,6 @@ pub struct DashboardView {
     pub filters: Vec<ListBoxView>,
     /// Key figures.
     pub kpis: Vec<KpiView>,
-    /// Charts.
-    pub charts: Vec<ChartView>,
     /// Tables.
     pub tables: Vec<TableView>,
     /// Master objects drawn by `crates/charts`, and cards.

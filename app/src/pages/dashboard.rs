@@ -8,7 +8,6 @@ use leptos_router::hooks::use_params_map;
 use crate::account::current_viewer;
 use crate::dashboard::api::load_dashboard;
 use crate::dashboard::components::bookmarks::Bookmarks;
-use crate::dashboard::components::chart::Chart;
 use crate::dashboard::components::drawn::Drawn;
 use crate::dashboard::components::kpi::Kpi;
 use crate::dashboard::components::list_box::ListBox;
@@ -114,7 +113,6 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
     let counts = (
         initial.filters.len(),
         initial.kpis.len(),
-        initial.charts.len(),
         initial.tables.len(),
         initial.drawn.len(),
     );
@@ -128,10 +126,10 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
     let filters: Vec<usize> = (0..counts.0)
         .filter(|i| !in_sheet(CellSlot::Filter(*i)))
         .collect();
-    let tables: Vec<usize> = (0..counts.3)
+    let tables: Vec<usize> = (0..counts.2)
         .filter(|i| !in_sheet(CellSlot::Table(*i)))
         .collect();
-    let drawn: Vec<usize> = (0..counts.4)
+    let drawn: Vec<usize> = (0..counts.3)
         .filter(|i| !in_sheet(CellSlot::Drawn(*i)))
         .collect();
     let sheet = initial.sheet.clone();
@@ -139,7 +137,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
     provide_context(dash);
     // Effects run in the browser only: the live channel opens after hydration.
     Effect::new(move |_| live::connect(dash));
-    let (_, kpis, charts, _, _) = counts;
+    let (_, kpis, _, _) = counts;
     view! {
         <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
@@ -173,7 +171,6 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                         {(0..kpis).map(|i| view! { <Kpi index=i/> }).collect_view()}
                     </div>
                     <div class="charts">
-                        {(0..charts).map(|i| view! { <Chart index=i/> }).collect_view()}
                         {drawn.into_iter().map(|i| view! { <Drawn index=i/> }).collect_view()}
                     </div>
                     {tables.into_iter().map(|i| view! { <Table index=i/> }).collect_view()}

@@ -6,7 +6,7 @@ use qlik::qix::layout::{
 };
 
 use super::{CHART_POINTS, LIST_BOX_ROWS};
-use crate::dashboard::config::{ChartDef, ChartKind, DashboardConfig, FilterDef, KpiDef, TableDef};
+use crate::dashboard::config::{ChartDef, DashboardConfig, FilterDef, KpiDef, TableDef};
 use crate::dashboard::object_id::{ObjectId, ObjectKind};
 
 /// Every configured object with its id and properties, in dashboard order.
@@ -109,10 +109,7 @@ fn kpi_properties(kpi: &KpiDef) -> GenericObjectProperties {
 
 fn chart_properties(chart: &ChartDef) -> GenericObjectProperties {
     GenericObjectProperties {
-        info: info(match chart.kind {
-            ChartKind::Bar => "barchart",
-            ChartKind::Line => "linechart",
-        }),
+        info: info(chart.kind.visualization()),
         hyper_cube_def: Some(HyperCubeDef {
             dimensions: Some(vec![dimension(&chart.dimension)]),
             measures: Some(vec![measure(&chart.measure_label, &chart.measure)]),

@@ -1,4 +1,4 @@
-//! Layouts → view models: list boxes, KPIs, charts, table pages and the
+//! Layouts → view models: list boxes, KPIs, table pages and the
 //! selections bar.
 
 use qlik::qix::layout::{GenericObjectLayout, HyperCube, NxDataPage};
@@ -6,11 +6,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::sorting::table_sort;
-use crate::dashboard::config::{ChartDef, FilterDef, KpiDef, TableDef};
+use crate::dashboard::config::{FilterDef, KpiDef, TableDef};
 use crate::dashboard::object_id::ObjectId;
 use crate::dashboard::view_model::{
-    ChartPoint, ChartView, KpiView, ListBoxView, ListValue, SelectionChip, SelectionsView,
-    TableView, ValueState,
+    KpiView, ListBoxView, ListValue, SelectionChip, SelectionsView, TableView, ValueState,
 };
 
 fn parse<T: DeserializeOwned + Default>(json: Value, what: &str) -> T {
@@ -94,32 +93,6 @@ pub fn kpi(id: &ObjectId, def: &KpiDef, layout: &GenericObjectLayout) -> KpiView
     }
 }
 
-/// A chart from its layout.
-pub fn chart(id: &ObjectId, def: &ChartDef, layout: &GenericObjectLayout) -> ChartView {
-    let cube = layout.hyper_cube.clone().unwrap_or_default();
-    let points = cube
-        .first_page_rows()
-        .iter()
-        .filter_map(|row| {
-            let (dim, value) = (row.first()?, row.get(1)?);
-            Some(ChartPoint {
-                label: dim.text().to_owned(),
-                value: value.number().unwrap_or(0.0),
-                text: value.text().to_owned(),
-                elem: dim.elem_number.map_or(-2, i64::from),
-            })
-        })
-        .collect();
-    ChartView {
-        id: id.clone(),
-        title: def.title.clone(),
-        kind: def.kind,
-        measure_label: def.measure_label.clone(),
-        points,
-        error: cube_error(&cube),
-    }
-}
-
 /// A hypercube's column titles: its dimensions', then its measures'.
 pub fn column_titles(cube: &HyperCube) -> (Vec<String>, Vec<String>) {
     let dimensions = cube
@@ -196,7 +169,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::dashboard::config::ChartKind;
     use crate::dashboard::object_id::ObjectKind;
 
     fn id(kind: ObjectKind) -> ObjectId {
@@ -245,25 +217,6 @@ mod tests {
             "qDataPages": [{"qMatrix": []}]}}),
         );
         assert_eq!(kpi(&k, &def, &bad).text, "–");
-    }
-
-    #[test]
-    fn charts_read_points_and_treat_nan_as_zero() {
-        let def = ChartDef {
-            kind: ChartKind::Bar,
-            title: "t".into(),
-            dimension: "Region".into(),
-            measure: "Sum(Sales)".into(),
-            measure_label: "Sales".into(),
-        };
-        let layout = parse_layout(json!({"qHyperCube": {"qDataPages": [{"qMatrix": [
-            [{"qText": "EMEA"}, {"qText": "10", "qNum": 10}],
-            [{"qText": "APAC"}, {"qText": "-", "qNum": "NaN"}]]}]}}));
-        let view = chart(&id(ObjectKind::Chart), &def, &layout);
-        assert_eq!(view.points.len(), 2);
-        assert_eq!(view.points[0].value, 10.0);
-        assert_eq!(view.points[1].value, 0.0);
-        assert!(view.error.is_none());
     }
 
     #[test]
