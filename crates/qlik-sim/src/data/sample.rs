@@ -110,8 +110,8 @@ const FILES: &[(Part, &str, &str)] = &[
     ),
     (
         Part::Object,
-        "objects/sheet--chart-types-sheet-gallery.json",
-        include_str!("../../apps/sample-sales/objects/sheet--chart-types-sheet-gallery.json"),
+        "objects/sheet--visualization-types-sheet-gallery.json",
+        include_str!("../../apps/sample-sales/objects/sheet--visualization-types-sheet-gallery.json"),
     ),
 ];
 
