@@ -141,10 +141,10 @@ fn emphasis(text: &str, delimiter: char, before: Option<char>) -> Option<usize> 
     let end = body.find(delimiter)? + 1;
     let inner = &text[1..end];
     let after = text[end + 1..].chars().next();
-    let closes = !inner.is_empty()
-        && !inner.ends_with(char::is_whitespace)
-        && !(delimiter == '_' && after.is_some_and(char::is_alphanumeric));
-    closes.then_some(end)
+    let open = inner.is_empty()
+        || inner.ends_with(char::is_whitespace)
+        || (delimiter == '_' && after.is_some_and(char::is_alphanumeric));
+    (!open).then_some(end)
 }
 
 /// `[inner](target)` at the start of `text` (brackets may nest in `inner`):

@@ -63,7 +63,10 @@ async fn the_visualization_types_sheet_draws_every_type_in_its_cell() {
     let response = app.get("/types").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(html.contains("<h1>Visualization types<"), "the sheet's title");
+    assert!(
+        html.contains("<h1>Visualization types<"),
+        "the sheet's title"
+    );
     for (id, visualization) in [
         ("gallery-sales-kpi", "kpi"),
         ("gallery-margin-gauge", "gauge"),

@@ -111,7 +111,9 @@ const FILES: &[(Part, &str, &str)] = &[
     (
         Part::Object,
         "objects/sheet--visualization-types-sheet-gallery.json",
-        include_str!("../../apps/sample-sales/objects/sheet--visualization-types-sheet-gallery.json"),
+        include_str!(
+            "../../apps/sample-sales/objects/sheet--visualization-types-sheet-gallery.json"
+        ),
     ),
 ];
 
