@@ -11,6 +11,8 @@ use crate::error::AppError;
 
 pub mod bookmarks;
 pub mod downloads;
+#[cfg(feature = "ssr")]
+mod lists;
 pub mod tables;
 
 #[cfg(feature = "ssr")]
@@ -272,6 +274,8 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         slots.insert(master.id.as_str(), slot);
         match shown {
             MasterView::ListBox(def) => {
+                // Boxed: its engine call would grow this future's every poll.
+                let master_layout = Box::pin(lists::with_values(on, &id, master_layout)).await?;
                 view.filters
                     .push(mapping::list_box(&id, &def, &master_layout))
             }

@@ -16,9 +16,11 @@ pub mod format;
 pub mod layout;
 pub mod mapping;
 pub mod marks;
+pub mod markup;
 pub mod palette;
 pub mod render;
 pub mod scale;
+pub mod text_image;
 
 pub use chart::Chart;
 pub use error::ChartError;
@@ -54,8 +56,12 @@ pub fn build(layout: &Value, opts: &Options) -> Result<Chart, ChartError> {
     mapping::build(layout, opts)
 }
 
-/// The layout drawn as an HTML `<figure>`. An error means the caller should
-/// draw a card instead.
+/// The layout drawn as an HTML `<figure>`: a chart, or a text-image
+/// object's text and measure values ([`text_image`]). An error means the
+/// caller should draw a card instead.
 pub fn render(layout: &Value, opts: &Options) -> Result<String, ChartError> {
+    if layout::visualization(layout) == Some(text_image::KIND) {
+        return Ok(text_image::html(layout));
+    }
     Ok(render::html(&build(layout, opts)?))
 }

@@ -167,7 +167,7 @@ async fn app_object_lists_and_all_infos_name_sheets_and_masters() {
     );
     let layout = call(&mut ws, 3, sheets, "GetLayout", json!([])).await;
     let items = &layout["result"]["qLayout"]["qAppObjectList"]["qItems"];
-    assert_eq!(ids(items, "qInfo"), ["sheet-overview"]);
+    assert_eq!(ids(items, "qInfo"), ["sheet-overview", "sheet-gallery"]);
     assert_eq!(items[0]["qMeta"]["title"], "Overview");
     assert_eq!(
         items[0]["qData"],

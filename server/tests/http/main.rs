@@ -18,6 +18,7 @@ mod page_cache;
 mod pages;
 mod qlik_tls;
 mod scale_out;
+mod sheet_types;
 mod sheets;
 mod smoke;
 mod startup;

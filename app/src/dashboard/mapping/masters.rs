@@ -9,8 +9,9 @@ use serde_json::Value;
 use super::views::parse_layout;
 use crate::dashboard::config::{FilterDef, MasterDef, TableDef, default_page_size};
 
-/// The `visualization` values `charts::render` draws.
-pub const DRAWN_TYPES: [&str; 8] = [
+/// The `visualization` values `charts::render` draws (`text-image`: its
+/// text and measure values).
+pub const DRAWN_TYPES: [&str; 9] = [
     "barchart",
     "linechart",
     "combochart",
@@ -19,6 +20,7 @@ pub const DRAWN_TYPES: [&str; 8] = [
     "treemap",
     "kpi",
     "gauge",
+    "text-image",
 ];
 
 /// Types shown as a table of their hypercube (pivot tables until they have

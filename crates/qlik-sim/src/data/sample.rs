@@ -108,6 +108,13 @@ const FILES: &[(Part, &str, &str)] = &[
         "objects/sheet--overview-sheet-overview.json",
         include_str!("../../apps/sample-sales/objects/sheet--overview-sheet-overview.json"),
     ),
+    (
+        Part::Object,
+        "objects/sheet--visualization-types-sheet-gallery.json",
+        include_str!(
+            "../../apps/sample-sales/objects/sheet--visualization-types-sheet-gallery.json"
+        ),
+    ),
 ];
 
 const REGIONS: [(&str, &[&str]); 4] = [
