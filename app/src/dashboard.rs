@@ -12,5 +12,7 @@ pub mod geometry;
 pub mod mapping;
 pub mod object_id;
 pub mod pages;
+pub mod pivot_def;
+pub mod pivot_view;
 pub mod sheet;
 pub mod view_model;

@@ -1,5 +1,5 @@
 //! Server functions of the dashboard: the whole view and selections (tables,
-//! downloads and bookmarks in the sub-modules).
+//! pivots, downloads and bookmarks in the sub-modules).
 //! They act on the user's held engine session on the page's app and return
 //! only view models. `page` names the page (`None`: the home page); object
 //! ids are the page's own.
@@ -11,6 +11,7 @@ use crate::error::AppError;
 
 pub mod bookmarks;
 pub mod downloads;
+pub mod pivots;
 pub mod tables;
 
 #[cfg(feature = "ssr")]
@@ -114,6 +115,7 @@ mod server {
                 ObjectKind::Kpi => config.kpis.len(),
                 ObjectKind::Chart => config.charts.len(),
                 ObjectKind::Table => config.tables.len(),
+                ObjectKind::Pivot => config.pivots.len(),
             };
             return Ok(i < count);
         }
@@ -158,7 +160,11 @@ mod server {
             || config
                 .tables
                 .iter()
-                .any(|t| t.dimensions.iter().any(|d| d == field));
+                .any(|t| t.dimensions.iter().any(|d| d == field))
+            || config
+                .pivots
+                .iter()
+                .any(|p| p.rows.iter().chain(&p.columns).any(|d| d == field));
         if configured {
             return Ok(true);
         }
@@ -227,6 +233,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         charts: Vec::new(),
         tables: Vec::new(),
         drawn: Vec::new(),
+        pivots: Vec::new(),
         sheet: None,
     };
     for (i, filter) in config.filters.iter().enumerate() {
@@ -250,6 +257,10 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         view.tables
             .push(mapping::table(&id, table, &table_layout, &pages));
     }
+    for i in 0..config.pivots.len() {
+        let id = ObjectId::configured(ObjectKind::Pivot, i);
+        view.pivots.push(first_window(on, &id).await?);
+    }
     let mut options = None;
     let mut slots = std::collections::HashMap::new();
     for master in &config.masters {
@@ -261,6 +272,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
             MasterView::ListBox(_) => CellSlot::Filter(view.filters.len()),
             MasterView::Table(_) => CellSlot::Table(view.tables.len()),
             MasterView::Drawn(_) | MasterView::Card(_) => CellSlot::Drawn(view.drawn.len()),
+            MasterView::Pivot(_) => CellSlot::Pivot(view.pivots.len()),
         };
         slots.insert(master.id.as_str(), slot);
         match shown {
@@ -293,6 +305,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
                 view.drawn
                     .push(mapping::drawn(&id, &def, &master_layout, None));
             }
+            MasterView::Pivot(_) => view.pivots.push(first_window(on, &id).await?),
         }
     }
     if config.sheet.is_none() && config.sheets.is_some() {
@@ -306,6 +319,16 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         ));
     }
     Ok(view)
+}
+
+/// The first window of the page's pivot `id`.
+#[cfg(feature = "ssr")]
+async fn first_window(
+    on: &server::OnPage,
+    id: &super::object_id::ObjectId,
+) -> Result<super::pivot_view::PivotView, AppError> {
+    let pivot = pivots::server::find(on, &id.to_string()).await?;
+    pivots::server::window(on, &pivot, 0).await
 }
 
 /// How the page's charts are drawn: with the app's locale, or the default
