@@ -200,6 +200,13 @@ mod tests {
             master_view(&master(None), &pivot_mode),
             MasterView::Pivot(DrawnDef { ref visualization, .. }) if visualization == "sn-pivot-table"
         ));
+        // A linked pivot (a sheet's cell) is shown by its master's visualization.
+        let linked = json!({"qInfo": {"qId": "cell", "qType": "pivot-table"}, "qExtendsId": "pivot-sales",
+            "visualization": "pivot-table", "qHyperCube": {"qMode": "P"}});
+        assert!(matches!(
+            master_view(&master(None), &linked),
+            MasterView::Pivot(_)
+        ));
         let list = json!({"qInfo": {"qType": "listbox"},
             "qListObject": {"qDimensionInfo": {"qFallbackTitle": "Region"}}});
         assert!(matches!(
