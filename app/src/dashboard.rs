@@ -11,5 +11,7 @@ pub mod export;
 pub mod mapping;
 pub mod object_id;
 pub mod pages;
+pub mod pivot_def;
+pub mod pivot_view;
 pub mod sheet;
 pub mod view_model;

@@ -40,10 +40,13 @@ pub async fn download(
             "Downloads are /export/{object id}.csv or .xlsx.".into(),
         ));
     };
-    let export = match export::prepare(&ctx, &session, query.page.as_deref(), object_id).await {
+    let mut export = match export::prepare(&ctx, &session, query.page.as_deref(), object_id).await {
         Ok(export) => export,
         Err(error) => return refused(error),
     };
+    if let Err(error) = export.arrange_for(format).await {
+        return refused(error);
+    }
     let disposition = file_name::content_disposition(&export.title, format);
     let body = match format {
         Format::Csv => csv_body(export),

@@ -1,5 +1,5 @@
 //! Server functions of the dashboard: the whole view and selections (tables,
-//! downloads and bookmarks in the sub-modules).
+//! pivots, downloads and bookmarks in the sub-modules).
 //! They act on the user's held engine session on the page's app and return
 //! only view models. `page` names the page (`None`: the home page); object
 //! ids are the page's own.
@@ -13,6 +13,7 @@ pub mod bookmarks;
 pub mod downloads;
 #[cfg(feature = "ssr")]
 mod lists;
+pub mod pivots;
 pub mod tables;
 
 #[cfg(feature = "ssr")]
@@ -116,6 +117,7 @@ mod server {
                 ObjectKind::Kpi => config.kpis.len(),
                 ObjectKind::Chart => config.charts.len(),
                 ObjectKind::Table => config.tables.len(),
+                ObjectKind::Pivot => config.pivots.len(),
             };
             return Ok(i < count);
         }
@@ -160,7 +162,11 @@ mod server {
             || config
                 .tables
                 .iter()
-                .any(|t| t.dimensions.iter().any(|d| d == field));
+                .any(|t| t.dimensions.iter().any(|d| d == field))
+            || config
+                .pivots
+                .iter()
+                .any(|p| p.rows.iter().chain(&p.columns).any(|d| d == field));
         if configured {
             return Ok(true);
         }
@@ -228,6 +234,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         kpis: Vec::new(),
         tables: Vec::new(),
         drawn: Vec::new(),
+        pivots: Vec::new(),
         sheet: None,
     };
     for (i, filter) in config.filters.iter().enumerate() {
@@ -245,6 +252,10 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         let pages = first_pages(&table_layout);
         view.tables
             .push(mapping::table(&id, table, &table_layout, &pages));
+    }
+    for i in 0..config.pivots.len() {
+        let id = ObjectId::configured(ObjectKind::Pivot, i);
+        view.pivots.push(first_window(on, &id).await?);
     }
     let mut options = None;
     // The configured bar and line charts are drawn by `crates/charts` like
@@ -270,6 +281,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
             MasterView::ListBox(_) => CellSlot::Filter(view.filters.len()),
             MasterView::Table(_) => CellSlot::Table(view.tables.len()),
             MasterView::Drawn(_) | MasterView::Card(_) => CellSlot::Drawn(view.drawn.len()),
+            MasterView::Pivot(_) => CellSlot::Pivot(view.pivots.len()),
         };
         slots.insert(master.id.as_str(), slot);
         match shown {
@@ -293,6 +305,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
                 view.drawn
                     .push(mapping::drawn(&id, &def, &master_layout, None));
             }
+            MasterView::Pivot(_) => view.pivots.push(first_window(on, &id).await?),
         }
     }
     if config.sheet.is_none() && config.sheets.is_some() {
@@ -324,6 +337,16 @@ async fn draw(
     charts::render(raw, opts)
         .inspect_err(|error| tracing::debug!(object = %id, %error, "chart shown as a card"))
         .ok()
+}
+
+/// The first window of the page's pivot `id`.
+#[cfg(feature = "ssr")]
+async fn first_window(
+    on: &server::OnPage,
+    id: &super::object_id::ObjectId,
+) -> Result<super::pivot_view::PivotView, AppError> {
+    let pivot = pivots::server::find(on, &id.to_string()).await?;
+    pivots::server::window(on, &pivot, 0).await
 }
 
 /// How the page's charts are drawn: with the app's locale, or the default

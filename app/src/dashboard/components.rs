@@ -8,6 +8,7 @@ pub mod kpi;
 pub mod list_box;
 pub mod live;
 pub mod marks;
+pub mod pivot;
 pub mod selections;
 pub mod state;
 pub mod table;

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::pivot_def::PivotDef;
+
 /// A dashboard page's definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -22,6 +24,8 @@ pub struct DashboardConfig {
     pub charts: Vec<ChartDef>,
     /// Tables.
     pub tables: Vec<TableDef>,
+    /// Pivot tables.
+    pub pivots: Vec<PivotDef>,
     /// Master objects of the app, shown by their type (KPI, bar or line
     /// chart, table, list box).
     pub masters: Vec<MasterDef>,
@@ -57,6 +61,9 @@ pub struct PageConfig {
     /// Tables.
     #[serde(default)]
     pub tables: Vec<TableDef>,
+    /// Pivot tables.
+    #[serde(default)]
+    pub pivots: Vec<PivotDef>,
     /// Master objects of the app.
     #[serde(default)]
     pub masters: Vec<MasterDef>,
@@ -88,6 +95,7 @@ impl From<PageConfig> for DashboardConfig {
             kpis: page.kpis,
             charts: page.charts,
             tables: page.tables,
+            pivots: page.pivots,
             masters: page.masters,
             sheet: page.sheet,
             sheets: page.sheets,
@@ -251,6 +259,7 @@ impl Default for DashboardConfig {
                 ],
                 page_size: default_page_size(),
             }],
+            pivots: Vec::new(),
             masters: vec![MasterDef {
                 id: "bar-region".into(),
                 title: Some("Sales by region".into()),

@@ -7,11 +7,13 @@
 //!   injection defence;
 //! - [`csv`]: UTF-8 CSV with a BOM (Excel opens it as UTF-8);
 //! - [`xlsx`]: Excel files through `rust_xlsxwriter`, in constant memory;
-//! - [`file_name`]: a safe `Content-Disposition` from the object's title.
+//! - [`file_name`]: a safe `Content-Disposition` from the object's title;
+//! - [`pivot`]: pivot tables as rows (flat for CSV, as displayed for Excel).
 
 pub mod cells;
 pub mod csv;
 pub mod file_name;
+pub mod pivot;
 pub mod xlsx;
 
 use std::sync::Arc;
@@ -72,13 +74,35 @@ pub struct Export {
     pub dimensions: usize,
     /// How many rows the file holds.
     pub rows: u32,
-    source: PageSource,
+    source: Source,
+}
+
+/// Where an export's rows come from.
+enum Source {
+    /// A straight hypercube.
+    Cube(PageSource),
+    /// A pivot table, as expanded.
+    Pivot(pivot::PivotSource),
 }
 
 impl Export {
     /// The next page of rows (at most 10,000 cells), or `None` at the end.
     pub async fn next_page(&mut self) -> Result<Option<Vec<NxCellRows>>, AppError> {
-        self.source.next_page().await
+        match &mut self.source {
+            Source::Cube(source) => source.next_page().await,
+            Source::Pivot(source) => source.next_page().await,
+        }
+    }
+
+    /// Arranges the file for `format`: a pivot is flat in CSV and as
+    /// displayed in Excel (other objects are the same in both).
+    pub async fn arrange_for(&mut self, format: Format) -> Result<(), AppError> {
+        if let (Source::Pivot(source), Format::Xlsx) = (&mut self.source, format) {
+            let (headers, dimensions) = source.as_displayed().await?;
+            self.headers = headers;
+            self.dimensions = dimensions;
+        }
+        Ok(())
     }
 }
 
@@ -121,9 +145,13 @@ fn downloadable(
     if let Some(i) = id.index_of(ObjectKind::Chart) {
         return config.charts.get(i).map(|c| c.title.clone());
     }
+    if let Some(i) = id.index_of(ObjectKind::Pivot) {
+        return config.pivots.get(i).map(|p| p.title.clone());
+    }
     let master = config.masters.iter().find(|m| m.id == id.to_string())?;
     match mapping::master_view(master, raw) {
         MasterView::Table(def) => Some(def.title),
+        MasterView::Pivot(def) => Some(def.title),
         MasterView::Drawn(def) | MasterView::Card(def) => {
             layout.hyper_cube.is_some().then_some(def.title)
         }
@@ -156,6 +184,9 @@ pub async fn prepare(
     };
     let layout = mapping::parse_layout(raw.clone());
     let title = downloadable(&page.config, &id, &raw, &layout).ok_or_else(not_found)?;
+    if mapping::is_pivot(&layout) {
+        return pivot::prepare(ctx.export_max_rows, engine, hub_id, title, &layout);
+    }
     let cube = layout.hyper_cube.unwrap_or_default();
     let (dimension_titles, measure_titles) = mapping::column_titles(&cube);
     let dimensions = dimension_titles.len();
@@ -168,21 +199,25 @@ pub async fn prepare(
         .unwrap_or(headers.len() as u32)
         .max(1);
     if rows > ctx.export_max_rows {
-        return Err(AppError::TooLarge(format!(
-            "“{title}” has {rows} rows under your selections; a download holds at most {}. \
-             Select fewer values and try again.",
-            ctx.export_max_rows
-        )));
+        return Err(too_large(&title, rows, ctx.export_max_rows));
     }
     Ok(Export {
         title,
         headers,
         dimensions,
         rows,
-        source: PageSource {
+        source: Source::Cube(PageSource {
             engine,
             hub_id,
             pages: mapping::whole_cube_pages(width, rows).into_iter(),
-        },
+        }),
     })
+}
+
+/// The refusal of a download of `rows` rows past `max_rows`.
+fn too_large(title: &str, rows: u32, max_rows: u32) -> AppError {
+    AppError::TooLarge(format!(
+        "“{title}” has {rows} rows under your selections; a download holds at most {max_rows}. \
+         Select fewer values and try again."
+    ))
 }

@@ -1,5 +1,5 @@
 //! The ids of the dashboard's objects: `filter-0`, `kpi-1`, `chart-0`,
-//! `table-2` for the configured ones (kind and index in the configuration),
+//! `table-2`, `pivot-0` for the configured ones (kind and index in the configuration),
 //! the Qlik id for master objects. They travel to the browser as strings.
 
 use std::fmt;
@@ -18,10 +18,18 @@ pub enum ObjectKind {
     Chart,
     /// A configured table.
     Table,
+    /// A configured pivot table.
+    Pivot,
 }
 
 impl ObjectKind {
-    const ALL: [ObjectKind; 4] = [Self::Filter, Self::Kpi, Self::Chart, Self::Table];
+    const ALL: [ObjectKind; 5] = [
+        Self::Filter,
+        Self::Kpi,
+        Self::Chart,
+        Self::Table,
+        Self::Pivot,
+    ];
 
     /// The prefix of its ids.
     pub fn prefix(self) -> &'static str {
@@ -30,6 +38,7 @@ impl ObjectKind {
             Self::Kpi => "kpi",
             Self::Chart => "chart",
             Self::Table => "table",
+            Self::Pivot => "pivot",
         }
     }
 }

@@ -112,6 +112,7 @@ impl Pages {
                     config.path
                 ));
             }
+            super::pivot_def::check_pivots(&config.pivots, &format!("pages[{i}]"))?;
             if config.app_id.trim().is_empty() {
                 return Err(format!("pages[{i}].app_id: a page needs the id of its app"));
             }
@@ -208,6 +209,7 @@ impl Pages {
                     kpis: Vec::new(),
                     charts: Vec::new(),
                     tables: Vec::new(),
+                    pivots: Vec::new(),
                     masters: Vec::new(),
                     sheet: Some(id.clone()),
                     sheets: None,

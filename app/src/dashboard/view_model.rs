@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::object_id::ObjectId;
 use super::pages::PageLink;
+pub use super::pivot_view::PivotView;
 
 /// A value's selection state, after Qlik's letters and colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -215,6 +216,8 @@ pub struct DashboardView {
     pub tables: Vec<TableView>,
     /// Master objects drawn by `crates/charts`, and cards.
     pub drawn: Vec<DrawnView>,
+    /// Pivot tables (configured, and master objects shown as pivots).
+    pub pivots: Vec<PivotView>,
     /// The page's sheet, when it names one: its cells are objects of the
     /// lists above, shown on the sheet's grid rather than in their sections.
     pub sheet: Option<SheetView>,
@@ -250,6 +253,8 @@ pub enum CellSlot {
     Table(usize),
     /// `drawn[i]`.
     Drawn(usize),
+    /// `pivots[i]`.
+    Pivot(usize),
 }
 
 /// One of the user's bookmarks (saved selections of the page's app).

@@ -12,6 +12,7 @@ use crate::dashboard::components::drawn::Drawn;
 use crate::dashboard::components::kpi::Kpi;
 use crate::dashboard::components::list_box::ListBox;
 use crate::dashboard::components::live;
+use crate::dashboard::components::pivot::Pivot;
 use crate::dashboard::components::selections::SelectionsBar;
 use crate::dashboard::components::state::Dash;
 use crate::dashboard::components::table::Table;
@@ -115,6 +116,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
         initial.kpis.len(),
         initial.tables.len(),
         initial.drawn.len(),
+        initial.pivots.len(),
     );
     let title = initial.title.clone();
     let sheet = initial.sheet.clone();
@@ -132,12 +134,15 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
     let drawn: Vec<usize> = (0..counts.3)
         .filter(|i| !in_sheet(CellSlot::Drawn(*i)))
         .collect();
+    let pivots: Vec<usize> = (0..counts.4)
+        .filter(|i| !in_sheet(CellSlot::Pivot(*i)))
+        .collect();
     let sheet = initial.sheet.clone();
     let dash = Dash::new(initial);
     provide_context(dash);
     // Effects run in the browser only: the live channel opens after hydration.
     Effect::new(move |_| live::connect(dash));
-    let (_, kpis, _, _) = counts;
+    let (_, kpis, _, _, _) = counts;
     view! {
         <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
@@ -174,6 +179,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                         {drawn.into_iter().map(|i| view! { <Drawn index=i/> }).collect_view()}
                     </div>
                     {tables.into_iter().map(|i| view! { <Table index=i/> }).collect_view()}
+                    {pivots.into_iter().map(|i| view! { <Pivot index=i/> }).collect_view()}
                 </div>
             </div>
         </main>
@@ -198,6 +204,7 @@ fn Sheet(sheet: SheetView) -> impl IntoView {
                         CellSlot::Filter(i) => view! { <ListBox index=i/> }.into_any(),
                         CellSlot::Table(i) => view! { <Table index=i/> }.into_any(),
                         CellSlot::Drawn(i) => view! { <Drawn index=i/> }.into_any(),
+                        CellSlot::Pivot(i) => view! { <Pivot index=i/> }.into_any(),
                     }).collect_view()}
                 </div>
             }).collect_view()}

@@ -6,7 +6,7 @@
 //! - A refresh renders from the held session: no ticket, no socket.
 //! - A dropped socket is reattached with the stored proxy session cookie on an
 //!   engine URL with a `/ttl/`; past the TTL the app is re-opened and the
-//!   selections the hub keeps are re-applied; only when the proxy says the
+//!   selections and pivot expansions the hub keeps are re-applied; only when the proxy says the
 //!   session is gone is a new ticket requested, once per user at a time.
 //! - The cookie and selections live in the [`store::Store`], so a server
 //!   restart reattaches instead of logging anybody in again.
@@ -32,6 +32,6 @@ pub use config::{AppObjects, HubConfig, ObjectDef, SessionSource};
 pub use error::{Error, Result};
 pub use hub::Hub;
 pub use metrics::MetricsSnapshot;
-pub use session::EngineSession;
+pub use session::{EngineSession, PivotToggle};
 pub use store::{EngineKey, FieldSelection, UserKey};
 pub use view_cache::{SessionViews, VIEWS_KEPT, ViewCache};

@@ -5,7 +5,8 @@
 //! its state; the concerns live in the submodules: `cache` (layouts),
 //! `selection` (selections and their one change event), `socket_life`
 //! (opening, replacing, parking and ending the socket), `proxy_session`
-//! (which Qlik proxy session a socket uses) and `bookmarks`.
+//! (which Qlik proxy session a socket uses), `pivot` (pivot pages, expansion
+//! and cell selections) and `bookmarks`.
 
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -27,10 +28,12 @@ mod cache;
 mod lists;
 mod locale;
 mod patches;
+mod pivot;
 mod proxy_session;
 mod selection;
 mod socket_life;
 use cache::Cache;
+pub use pivot::PivotToggle;
 use store::EngineKey;
 
 /// What the session wants of its socket.

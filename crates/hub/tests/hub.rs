@@ -10,6 +10,9 @@ use qlik_sim::{RunningSim, SimConfig, Simulator};
 use serde_json::{Value, json};
 use store::{SealingKey, Store};
 
+#[path = "hub/pivots.rs"]
+mod pivots;
+
 struct Fixture {
     sim: RunningSim,
     dir: tempfile::TempDir,

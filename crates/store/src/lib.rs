@@ -2,12 +2,13 @@
 //! instance, PostgreSQL for several, one API and one schema history per
 //! backend via `sqlx::migrate!`): browser sessions
 //! and, per user and app, the Qlik proxy session cookie (sealed with a key from
-//! the configuration) and the user's last selections. A server restart
+//! the configuration) and the user's last selections and pivot expansions. A server restart
 //! therefore logs nobody out and reattaches instead of asking for a ticket.
 
 mod backend;
 mod coordination;
 mod error;
+mod expansions;
 mod key_check;
 mod notices;
 mod sealing;

@@ -391,10 +391,11 @@ impl Store {
         }
     }
 
-    /// Forgets the user's Qlik session: the cookie and the selections of
-    /// every app (at logout).
+    /// Forgets the user's Qlik session: the cookie, the selections and the
+    /// pivot expansions of every app (at logout).
     pub async fn forget_qlik_sessions(&self, user: &UserKey) -> Result<()> {
         self.forget_qlik_cookie(user).await?;
+        self.forget_expansions(user).await?;
         sqlx::query("DELETE FROM qlik_sessions WHERE user_directory = $1 AND user_id = $2")
             .bind(&user.directory)
             .bind(&user.user_id)

@@ -52,6 +52,7 @@ on_both!(
     expired_sessions_are_swept,
     the_store_reports_whether_it_is_writable,
     a_use_moves_the_idle_timer_at_most_once_a_minute,
+    pivot_expansions_are_kept_per_object_until_logout,
 );
 
 fn user() -> SessionUser {
@@ -336,4 +337,39 @@ async fn a_use_moves_the_idle_timer_at_most_once_a_minute(db: Database) {
         .unwrap()
         .unwrap();
     assert!(end(short).await > at_login - 3600 + 2, "moved by the use");
+}
+
+async fn pivot_expansions_are_kept_per_object_until_logout(db: Database) {
+    let store = db.store(&SealingKey::generate_base64()).await;
+    let state = serde_json::json!([{"qExcludeList": false, "qPos": {"qElemNo": [2]}}]);
+    store
+        .save_expansion(&key(), "pivot-b", &state)
+        .await
+        .unwrap();
+    store
+        .save_expansion(&key(), "pivot-a", &state)
+        .await
+        .unwrap();
+    let later = serde_json::json!([{"qExcludeList": true, "qPos": {"qElemNo": []}}]);
+    store
+        .save_expansion(&key(), "pivot-a", &later)
+        .await
+        .unwrap();
+    let other_app = EngineKey {
+        app_id: "sample-support".into(),
+        ..key()
+    };
+    assert!(store.expansions(&other_app).await.unwrap().is_empty());
+    assert_eq!(
+        store.expansions(&key()).await.unwrap(),
+        [("pivot-a".to_owned(), later), ("pivot-b".to_owned(), state)]
+    );
+    // Collapsed back to nothing: forgotten.
+    store
+        .save_expansion(&key(), "pivot-b", &serde_json::json!([]))
+        .await
+        .unwrap();
+    assert_eq!(store.expansions(&key()).await.unwrap().len(), 1);
+    store.forget_qlik_sessions(&key().user()).await.unwrap();
+    assert!(store.expansions(&key()).await.unwrap().is_empty());
 }

@@ -123,6 +123,7 @@ fn pages_or_dashboard_not_both_and_page_paths_are_checked() {
         kpis: Vec::new(),
         charts: Vec::new(),
         tables: Vec::new(),
+        pivots: Vec::new(),
         masters: Vec::new(),
         sheet: None,
         sheets: None,
@@ -492,4 +493,16 @@ fn metrics_listen_may_not_share_the_public_port() {
     assert!(config.check_metrics_listen(listen).is_ok());
     config.metrics.listen = Some("127.0.0.2:3000".parse().unwrap());
     assert!(config.check_metrics_listen(listen).is_ok());
+}
+
+#[test]
+fn a_wrong_pivot_stops_start_up_naming_its_key() {
+    let file =
+        file_with("[[dashboard.pivots]]\ntitle = \"P\"\nrows = [\"Region\"]\nmeasures = []\n");
+    let config = Config::load_from(Some(file.path()), vars(&[])).unwrap();
+    let message = config.dashboard_pages().unwrap_err().to_string();
+    assert!(
+        message.contains("dashboard.pivots[0].measures"),
+        "{message}"
+    );
 }

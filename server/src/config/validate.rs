@@ -125,6 +125,12 @@ impl Config {
     /// The dashboard's pages: `[[pages]]`, or the one `[dashboard]`.
     pub fn dashboard_pages(&self) -> Result<app::dashboard::pages::Pages, ServerError> {
         if self.pages.is_empty() {
+            app::dashboard::pivot_def::check_pivots(&self.dashboard.pivots, "dashboard").map_err(
+                |reason| ServerError::Invalid {
+                    key: "dashboard.pivots",
+                    reason,
+                },
+            )?;
             return Ok(app::dashboard::pages::Pages::single(self.dashboard.clone()));
         }
         let pages = self.pages.iter().cloned().map(Into::into).collect();

@@ -313,6 +313,7 @@ async fn dimension_values_keep_their_text_unless_it_is_the_numbers_own() {
                 }],
                 page_size: 20,
             }],
+            pivots: Vec::new(),
             masters: Vec::new(),
             ..DashboardConfig::default()
         };

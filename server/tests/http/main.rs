@@ -16,6 +16,7 @@ mod live;
 mod login;
 mod page_cache;
 mod pages;
+mod pivots;
 mod qlik_tls;
 mod scale_out;
 mod sheet_types;

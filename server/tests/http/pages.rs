@@ -22,6 +22,7 @@ async fn two_pages() -> TestServer {
                 }],
                 charts: Vec::new(),
                 tables: Vec::new(),
+                pivots: Vec::new(),
                 masters: Vec::new(),
                 sheet: None,
                 sheets: None,

@@ -17,6 +17,7 @@ fn sheet_page(path: &str, sheet: &str) -> PageConfig {
         kpis: Vec::new(),
         charts: Vec::new(),
         tables: Vec::new(),
+        pivots: Vec::new(),
         masters: Vec::new(),
         sheet: Some(sheet.into()),
         sheets: None,

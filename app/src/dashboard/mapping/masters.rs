@@ -23,9 +23,12 @@ pub const DRAWN_TYPES: [&str; 9] = [
     "text-image",
 ];
 
-/// Types shown as a table of their hypercube (pivot tables until they have
-/// their own component).
+/// Types shown as a table of their hypercube (pivot tables whose hypercube
+/// is not in pivot mode too).
 const TABLE_TYPES: [&str; 4] = ["table", "sn-table", "pivot-table", "sn-pivot-table"];
+
+/// Types shown as a pivot table when their hypercube is in pivot mode.
+const PIVOT_TYPES: [&str; 2] = ["pivot-table", "sn-pivot-table"];
 
 /// A master object drawn by `crates/charts`, or shown as a card.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,8 +46,10 @@ pub enum MasterView {
     ListBox(FilterDef),
     /// A chart drawn on the server by `crates/charts`.
     Drawn(DrawnDef),
-    /// A table (or pivot table) of its hypercube.
+    /// A table of its hypercube.
     Table(TableDef),
+    /// A pivot table (its hypercube in pivot mode).
+    Pivot(DrawnDef),
     /// Anything else: a card with its title and type (and its data, when it
     /// has a hypercube).
     Card(DrawnDef),
@@ -93,6 +98,9 @@ pub fn master_view(master: &MasterDef, raw: &Value) -> MasterView {
     if DRAWN_TYPES.contains(&def.visualization.as_str()) {
         return MasterView::Drawn(def);
     }
+    if PIVOT_TYPES.contains(&def.visualization.as_str()) && super::pivot::is_pivot(&layout) {
+        return MasterView::Pivot(def);
+    }
     if TABLE_TYPES.contains(&def.visualization.as_str()) && layout.hyper_cube.is_some() {
         return MasterView::Table(TableDef {
             title,
@@ -109,7 +117,7 @@ pub fn master_view(master: &MasterDef, raw: &Value) -> MasterView {
 pub fn master_table(master: &MasterDef, raw: &Value) -> TableDef {
     match master_view(master, raw) {
         MasterView::Table(def) => def,
-        MasterView::Drawn(def) | MasterView::Card(def) => TableDef {
+        MasterView::Drawn(def) | MasterView::Card(def) | MasterView::Pivot(def) => TableDef {
             title: def.title,
             dimensions: Vec::new(),
             measures: Vec::new(),
@@ -187,6 +195,19 @@ mod tests {
         assert!(matches!(
             master_view(&master(None), &pivot),
             MasterView::Table(_)
+        ));
+        let pivot_mode = json!({"qInfo": {"qType": "masterobject"}, "visualization": "sn-pivot-table",
+            "qHyperCube": {"qMode": "P", "qDimensionInfo": [{}, {}], "qMeasureInfo": [{}]}});
+        assert!(matches!(
+            master_view(&master(None), &pivot_mode),
+            MasterView::Pivot(DrawnDef { ref visualization, .. }) if visualization == "sn-pivot-table"
+        ));
+        // A linked pivot (a sheet's cell) is shown by its master's visualization.
+        let linked = json!({"qInfo": {"qId": "cell", "qType": "pivot-table"}, "qExtendsId": "pivot-sales",
+            "visualization": "pivot-table", "qHyperCube": {"qMode": "P"}});
+        assert!(matches!(
+            master_view(&master(None), &linked),
+            MasterView::Pivot(_)
         ));
         let list = json!({"qInfo": {"qType": "listbox"},
             "qListObject": {"qDimensionInfo": {"qFallbackTitle": "Region"}}});

@@ -24,10 +24,15 @@ pub fn dashboard_objects(config: &DashboardConfig) -> Vec<(ObjectId, GenericObje
         .chain(ids(ObjectKind::Kpi, &config.kpis, kpi_properties))
         .chain(ids(ObjectKind::Chart, &config.charts, chart_properties))
         .chain(ids(ObjectKind::Table, &config.tables, table_properties))
+        .chain(ids(
+            ObjectKind::Pivot,
+            &config.pivots,
+            super::pivot::pivot_properties,
+        ))
         .collect()
 }
 
-fn info(kind: &str) -> Option<NxInfo> {
+pub(super) fn info(kind: &str) -> Option<NxInfo> {
     Some(NxInfo {
         r#type: Some(kind.to_owned()),
         ..NxInfo::default()
@@ -44,7 +49,7 @@ fn page(width: usize, height: u32) -> Option<Vec<NxPage>> {
     }])
 }
 
-fn measure(label: &str, expression: &str) -> NxMeasure {
+pub(super) fn measure(label: &str, expression: &str) -> NxMeasure {
     NxMeasure {
         def: Some(NxInlineMeasureDef {
             def: Some(expression.to_owned()),
@@ -55,7 +60,7 @@ fn measure(label: &str, expression: &str) -> NxMeasure {
     }
 }
 
-fn dimension(field: &str) -> NxDimension {
+pub(super) fn dimension(field: &str) -> NxDimension {
     NxDimension {
         def: Some(NxInlineDimensionDef {
             field_defs: Some(vec![field.to_owned()]),

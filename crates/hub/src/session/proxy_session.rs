@@ -67,6 +67,9 @@ impl EngineSession {
             _ if !fresh => Metrics::bump(&metrics.recreations),
             _ => {}
         }
+        if state == SessionState::Created {
+            self.restore_expansions(&socket).await;
+        }
         self.connected_before.store(true, Ordering::Release);
         tracing::info!(user = %self.key.user_id, app = %self.key.app_id, ?state, "engine socket open");
         Ok(socket)

@@ -338,6 +338,7 @@ pub fn home_page() -> app::dashboard::config::PageConfig {
         kpis: home.kpis,
         charts: home.charts,
         tables: home.tables,
+        pivots: home.pivots,
         masters: home.masters,
         sheet: home.sheet,
         sheets: home.sheets,
