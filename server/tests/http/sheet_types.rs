@@ -17,6 +17,7 @@ fn types_page(config: &mut qlik_mashup::Config) {
         kpis: Vec::new(),
         charts: Vec::new(),
         tables: Vec::new(),
+        pivots: Vec::new(),
         masters: Vec::new(),
         sheet: Some("sheet-gallery".into()),
         sheets: None,
