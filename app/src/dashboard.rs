@@ -13,4 +13,5 @@ pub mod mapping;
 pub mod object_id;
 pub mod pages;
 pub mod sheet;
+pub mod stale;
 pub mod view_model;

@@ -137,6 +137,8 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
     let sheet = initial.sheet.clone();
     let dash = Dash::new(initial);
     provide_context(dash);
+    // A kept view (Qlik away or slow): the controls that need Qlik are off.
+    let stale = move || dash.view.with(|v| v.stale.is_some());
     // Effects run in the browser only: the live channel opens after hydration.
     Effect::new(move |_| live::connect(dash));
     let (_, kpis, charts, _, _) = counts;
@@ -144,7 +146,9 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
         <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
                 <h1>{title}</h1>
-                <Bookmarks/>
+                <fieldset class="stale-guard" disabled=stale>
+                    <Bookmarks/>
+                </fieldset>
                 {move || dash.reconnecting.get().then(|| view! {
                     <span class="live-status" role="status">"Reconnecting…"</span>
                 })}
@@ -154,7 +158,15 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                     </span>
                 })}
             </div>
+            {move || dash.view.with(|v| v.stale.clone()).map(|notice| view! {
+                <div class="notice notice-stale" role="status" data-stale=format!("{:?}", notice.reason)>
+                    <p>{notice.message}</p>
+                    <p>{notice.disabled_because}</p>
+                </div>
+            })}
+            <fieldset class="stale-guard" disabled=stale>
             <SelectionsBar/>
+            </fieldset>
             {move || dash.error.get().map(|message| view! {
                 <div class="notice notice-error" role="alert">
                     <span>{message}</span>
@@ -163,6 +175,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                     </button>
                 </div>
             })}
+            <fieldset class="stale-guard" disabled=stale>
             {sheet.map(|sheet| view! { <Sheet sheet/> })}
             <div class="dashboard-body">
                 <aside class="filters" aria-label="Filters">
@@ -179,6 +192,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                     {tables.into_iter().map(|i| view! { <Table index=i/> }).collect_view()}
                 </div>
             </div>
+            </fieldset>
         </main>
     }
 }

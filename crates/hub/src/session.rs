@@ -24,6 +24,7 @@ use crate::view_cache::SessionViews;
 
 mod bookmarks;
 mod cache;
+mod fresh;
 mod locale;
 mod patches;
 mod proxy_session;

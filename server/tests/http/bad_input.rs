@@ -1,7 +1,6 @@
 //! A user's mistakes (or a hand-made request) get a 4xx and a clear message
 //! from the dashboard's server functions, never a 500.
 
-
 use crate::support::TestServer;
 
 async fn logged_in() -> TestServer {

@@ -2,7 +2,6 @@
 //! rules, https (own TLS, public_url, HSTS, cookies), X-Forwarded-For,
 //! /readyz, metrics.listen, private files.
 
-
 use std::net::SocketAddr;
 
 use crate::support::{TestServer, certificates, client, location, test_config};

@@ -2,9 +2,8 @@
 //! card for a type it does not draw, and a click on a pie slice, over HTTP
 //! against the embedded qlik-sim.
 
-
-use app::dashboard::config::MasterDef;
 use crate::support::TestServer;
+use app::dashboard::config::MasterDef;
 
 fn master(id: &str) -> MasterDef {
     MasterDef {

@@ -2,7 +2,6 @@
 //! trailing slashes, requests without origin headers, the throttled form
 //! login, and the event stream's header for proxies.
 
-
 use crate::support::{TestServer, location};
 
 /// The server functions the page calls, and the login and logout forms.

@@ -2,10 +2,10 @@
 //! for row against the engine's own numbers; who may download what; the row
 //! limit.
 
-
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
+use crate::support::{TestServer, location};
 use app::dashboard::config::DashboardConfig;
 use app::dashboard::mapping::dashboard_objects;
 use calamine::{Data, Reader, Xlsx};
@@ -13,7 +13,6 @@ use qlik::proxy::Proxy;
 use qlik::qix::layout::NxCell;
 use qlik::qix::{ConnectOptions, Connection, EngineUrl, NxPage};
 use qlik::qps::{QpsClient, QpsConfig, UserRef};
-use crate::support::{TestServer, location};
 
 /// A table row keyed by its dimension values, with its measures.
 type Rows = BTreeMap<(String, String), (f64, f64)>;

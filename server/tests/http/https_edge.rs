@@ -1,11 +1,10 @@
 //! The server's own https listener: HTTP/2 for browsers with many tabs, and
 //! a logout whose deleting cookie a browser accepts.
 
-
 use std::time::Duration;
 
-use reqwest::Version;
 use crate::support::{EventStream, StreamItem, TestServer, certificates};
+use reqwest::Version;
 
 /// The app over https (`[tls]`), a browser-like client trusting its CA,
 /// the base URL and the CA (PEM).

@@ -1,7 +1,6 @@
 //! Live updates over HTTP: one event per change on every stream, streams that
 //! end with their browser session, and a shutdown that does not wait for them.
 
-
 use std::time::{Duration, Instant};
 
 use crate::support::{StreamItem, TestServer};

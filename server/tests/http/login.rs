@@ -1,7 +1,6 @@
 //! Login defects, over HTTP against the whole app: open redirects, the
 //! throttle under parallel attempts, over-long usernames, store errors.
 
-
 use crate::support::{TestServer, location};
 
 #[tokio::test]

@@ -2,7 +2,6 @@
 //! nothing changed is served from it with the response's own CSP nonce; a
 //! selection, another session or a logout never gets a stale page.
 
-
 use crate::support::TestServer;
 
 /// The page, and the nonce its Content-Security-Policy allows.

@@ -1,11 +1,10 @@
 //! Several pages on two apps, the theme, bookmarks and selecting in a chart,
 //! over HTTP against the embedded qlik-sim.
 
-
 use std::time::Duration;
 
-use app::dashboard::config::{KpiDef, PageConfig};
 use crate::support::{StreamItem, TestServer, home_page};
+use app::dashboard::config::{KpiDef, PageConfig};
 
 /// The home page on the sales app, `/support` on the support app.
 async fn two_pages() -> TestServer {

@@ -3,13 +3,12 @@
 //! One cookie jar plays the browser behind a load balancer (cookies do not
 //! depend on the port), so every request may go to either instance.
 
-
 use std::time::{Duration, Instant};
 
+use crate::support::{EventStream, TestServer};
 use qlik::qps::{QpsClient, QpsConfig, UserRef};
 use qlik_sim::{RunningSim, SimConfig, Simulator};
 use store::testing::TestPostgres;
-use crate::support::{EventStream, TestServer};
 
 struct Site {
     sim: RunningSim,
@@ -223,8 +222,12 @@ async fn failed_logins_count_across_instances() {
         assert!(!crate::support::throttled(&site.login(on, "wrong").await));
     }
     // The fourth guess goes to B, which saw only one of the three failures.
-    assert!(crate::support::throttled(&site.login(&site.b, "wrong").await));
-    assert!(crate::support::throttled(&site.login(&site.a, "wrong").await));
+    assert!(crate::support::throttled(
+        &site.login(&site.b, "wrong").await
+    ));
+    assert!(crate::support::throttled(
+        &site.login(&site.a, "wrong").await
+    ));
 }
 
 #[tokio::test]

@@ -3,10 +3,9 @@
 //! sheet that could not be read at start-up is a notice on its page; over
 //! HTTP against qlik-sim's sample app.
 
-
+use crate::support::{TestServer, home_page, test_config};
 use app::dashboard::config::PageConfig;
 use qlik_mashup::ServerError;
-use crate::support::{TestServer, home_page, test_config};
 
 /// A page at `path` showing `sheet` of the sample sales app, untitled.
 fn sheet_page(path: &str, sheet: &str) -> PageConfig {

@@ -1,6 +1,5 @@
 //! The whole app in-process: log in, see the dashboard, log out.
 
-
 use crate::support::{TestServer, location};
 
 #[tokio::test]

@@ -3,16 +3,15 @@
 //! address; a `session.key` other than the store's; and, from the binary,
 //! log files without colour codes and the open-files limit raised.
 
-
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::test_config;
 use qlik_mashup::{Config, ServerError};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
-use crate::support::test_config;
 
 /// `start`'s error, for a configuration that must not start.
 async fn refused(config: Config) -> ServerError {

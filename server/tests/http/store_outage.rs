@@ -4,12 +4,11 @@
 //! when the database is back the user is still logged in and the other
 //! instances' notices are heard again.
 
-
 use std::time::{Duration, Instant};
 
+use crate::support::{TestServer, location};
 use qlik_sim::{RunningSim, SimConfig, Simulator};
 use store::testing::TestPostgres;
-use crate::support::{TestServer, location};
 
 /// The pool waits 2 s for a connection; a request answers well within this.
 const QUICK: Duration = Duration::from_secs(4);
