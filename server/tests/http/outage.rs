@@ -20,7 +20,9 @@ async fn kept_in(dir: &Path) {
     .await
     .expect("the store opens");
     for _ in 0..100 {
-        if store.last_views_bytes().await.unwrap() > 0 {
+        let bytes = store.last_views_bytes().await.unwrap();
+        if bytes > 0 {
+            eprintln!("kept: {bytes} B (packed, sealed)");
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
