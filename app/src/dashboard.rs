@@ -14,4 +14,5 @@ pub mod pages;
 pub mod pivot_def;
 pub mod pivot_view;
 pub mod sheet;
+pub mod stale;
 pub mod view_model;

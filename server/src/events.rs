@@ -48,8 +48,24 @@ pub async fn stream(ctx: AppContext, cookies: Cookies, query: EventsQuery) -> Re
     let Some(page) = ctx.pages.get(query.page.as_deref()) else {
         return (StatusCode::NOT_FOUND, "This page does not exist.").into_response();
     };
+    let user = &session.user;
     let engine = match sessions::engine(&ctx, &session, &page.config.app_id).await {
         Ok(engine) => engine,
+        // Qlik away: the tab shows a kept view and hears when it is back.
+        Err(error) if hub::is_outage(&error) => match ctx.hub.waiting_session_in(
+            &page.config.app_id,
+            &user.directory,
+            &user.user_id,
+            &user.attributes,
+        ) {
+            Ok(engine) => engine,
+            Err(error) => {
+                let error = AppError::from(error);
+                let status =
+                    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+                return (status, error.to_string()).into_response();
+            }
+        },
         Err(error) => {
             let error = AppError::from(error);
             let status =

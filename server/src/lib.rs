@@ -18,6 +18,7 @@ mod page_cache;
 mod ready;
 mod routes;
 mod sheets;
+mod stale_metrics;
 mod store_key;
 mod sweep;
 mod theme;
@@ -161,6 +162,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         directory.notice,
     );
     let streams = ctx.streams.clone();
+    let staleness = ctx.staleness.clone();
     let page_cache = page_cache::PageCache::new(config.page_cache.max_kib);
     let public = routes::PublicRoutes {
         edge: edge::EdgeSettings {
@@ -207,7 +209,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
             let listener = bind(wanted).await?;
             let metrics_addr = local_addr(&listener, wanted)?;
             tracing::info!(addr = %metrics_addr, "serving /metrics");
-            let metrics = routes::metrics_router::<()>(hub.clone(), page_cache);
+            let metrics = routes::metrics_router::<()>(hub.clone(), page_cache, staleness);
             tasks.push(tokio::spawn(serve_until(
                 axum::serve(listener, metrics).with_graceful_shutdown(stop_signal(stopped.clone())),
                 metrics_addr,

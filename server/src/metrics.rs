@@ -77,11 +77,11 @@ pub fn render(m: &MetricsSnapshot, pages: PageCacheCounts) -> String {
         .collect()
 }
 
-/// The response for `GET /metrics`.
-pub fn response(hub: &hub::Hub, pages: PageCacheCounts) -> Response {
+/// The response for `GET /metrics`, with `more` (other families) after.
+pub fn response(hub: &hub::Hub, pages: PageCacheCounts, more: &str) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        render(&hub.metrics(), pages) + &crate::open_files::metrics(),
+        render(&hub.metrics(), pages) + &crate::open_files::metrics() + more,
     )
         .into_response()
 }

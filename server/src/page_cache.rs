@@ -185,7 +185,13 @@ pub async fn serve(
     }
     cache.inner.misses.fetch_add(1, Ordering::Relaxed);
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+    // A kept view served while Qlik is away or slow is never kept as live.
+    if response.status() != StatusCode::OK
+        || response.headers().contains_key(header::SET_COOKIE)
+        || response
+            .headers()
+            .contains_key(app::dashboard::stale::STALE_HEADER)
+    {
         return response;
     }
     let (parts, body) = response.into_parts();

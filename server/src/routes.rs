@@ -88,7 +88,11 @@ pub fn router(leptos: LeptosOptions, ctx: AppContext, public: PublicRoutes) -> R
             }),
         );
     if serve_metrics {
-        router = router.merge(metrics_router(ctx.hub.clone(), page_cache.clone()));
+        router = router.merge(metrics_router(
+            ctx.hub.clone(),
+            page_cache.clone(),
+            ctx.staleness.clone(),
+        ));
     }
     router = router.merge(theme).merge(site_files(&leptos));
     let same_origin_settings = edge_settings.clone();
@@ -171,10 +175,14 @@ fn site_files(leptos: &LeptosOptions) -> Router<LeptosOptions> {
 pub fn metrics_router<S: Clone + Send + Sync + 'static>(
     hub: hub::Hub,
     pages: PageCache,
+    staleness: std::sync::Arc<app::dashboard::stale::Staleness>,
 ) -> Router<S> {
     Router::new().route(
         metrics::PATH,
-        get(move || async move { metrics::response(&hub, pages.counts()) }),
+        get(move || async move {
+            let stale = crate::stale_metrics::render(staleness.counts());
+            metrics::response(&hub, pages.counts(), &stale)
+        }),
     )
 }
 

@@ -88,6 +88,10 @@ pub fn app_context(
         user_directory: config.qlik.user_directory.clone(),
         streams: Streams::new(config.events.max_streams_per_user),
         notice,
+        staleness: Arc::new(app::dashboard::stale::Staleness::new(
+            config.last_view.limits(),
+            config.qlik.request_timeout,
+        )),
     }
 }
 

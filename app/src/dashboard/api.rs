@@ -14,6 +14,8 @@ pub mod downloads;
 #[cfg(feature = "ssr")]
 mod lists;
 pub mod pivots;
+#[cfg(feature = "ssr")]
+mod stale;
 pub mod tables;
 
 #[cfg(feature = "ssr")]
@@ -189,30 +191,35 @@ mod server {
     }
 }
 
-/// Everything on a page, from the engine session's (cached) layouts.
+/// Everything on a page, from the engine session's (cached) layouts; while
+/// Qlik is away or slow, the last view kept, marked (`api/stale.rs`).
 #[server(prefix = "/api", endpoint = "dashboard", output = crate::codec::JsonText)]
 pub async fn load_dashboard(page: Option<String>) -> Result<DashboardView, AppError> {
-    server::answer(async {
-        let on = server::on_page(page.as_deref()).await?;
-        // The view of the layouts' generation, when it was built already.
-        let generation = on.engine.layouts_generation();
-        if let Some(view) = on
-            .engine
-            .views()
-            .get::<DashboardView>(&on.page.name, generation)
-        {
-            return Ok(DashboardView::clone(&view));
-        }
-        let view = build_view(&on).await?;
-        on.engine.views().put(
-            &on.page.name,
-            generation,
-            on.engine.layouts_generation(),
-            std::sync::Arc::new(view.clone()),
-        );
-        Ok(view)
-    })
-    .await
+    server::answer(stale::load(page)).await
+}
+
+/// The page's live view: the one of the layouts' generation when it was
+/// built already, else built now and kept (in the view cache, and in the
+/// store for when Qlik is away).
+#[cfg(feature = "ssr")]
+async fn live_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
+    let generation = on.engine.layouts_generation();
+    if let Some(view) = on
+        .engine
+        .views()
+        .get::<DashboardView>(&on.page.name, generation)
+    {
+        return Ok(DashboardView::clone(&view));
+    }
+    let view = build_view(on).await?;
+    on.engine.views().put(
+        &on.page.name,
+        generation,
+        on.engine.layouts_generation(),
+        std::sync::Arc::new(view.clone()),
+    );
+    stale::keep(on, &view);
+    Ok(view)
 }
 
 /// The page's view from its objects' layouts (cached by the hub).
@@ -236,6 +243,7 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
         drawn: Vec::new(),
         pivots: Vec::new(),
         sheet: None,
+        stale: None,
     };
     for (i, filter) in config.filters.iter().enumerate() {
         let id = ObjectId::configured(ObjectKind::Filter, i);

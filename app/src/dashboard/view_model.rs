@@ -221,6 +221,9 @@ pub struct DashboardView {
     /// The page's sheet, when it names one: its cells are objects of the
     /// lists above, shown on the sheet's grid rather than in their sections.
     pub sheet: Option<SheetView>,
+    /// Set when this is a kept view served while Qlik is away or slow.
+    #[serde(default)]
+    pub stale: Option<super::stale::StaleNotice>,
 }
 
 /// A Qlik sheet on a page: its grid's classes and cells in reading order,

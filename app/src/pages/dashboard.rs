@@ -140,6 +140,8 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
     let sheet = initial.sheet.clone();
     let dash = Dash::new(initial);
     provide_context(dash);
+    // A kept view (Qlik away or slow): the controls that need Qlik are off.
+    let stale = move || dash.view.with(|v| v.stale.is_some());
     // Effects run in the browser only: the live channel opens after hydration.
     Effect::new(move |_| live::connect(dash));
     let (_, kpis, _, _, _) = counts;
@@ -147,7 +149,9 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
         <main class="dashboard" data-live=move || if dash.live.get() { "open" } else { "closed" }>
             <div class="dashboard-head">
                 <h1>{title}</h1>
-                <Bookmarks/>
+                <fieldset class="stale-guard" disabled=stale>
+                    <Bookmarks/>
+                </fieldset>
                 {move || dash.reconnecting.get().then(|| view! {
                     <span class="live-status" role="status">"Reconnecting…"</span>
                 })}
@@ -157,7 +161,15 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                     </span>
                 })}
             </div>
+            {move || dash.view.with(|v| v.stale.clone()).map(|notice| view! {
+                <div class="notice notice-stale" role="status" data-stale=format!("{:?}", notice.reason)>
+                    <p>{notice.message}</p>
+                    <p>{notice.disabled_because}</p>
+                </div>
+            })}
+            <fieldset class="stale-guard" disabled=stale>
             <SelectionsBar/>
+            </fieldset>
             {move || dash.error.get().map(|message| view! {
                 <div class="notice notice-error" role="alert">
                     <span>{message}</span>
@@ -166,6 +178,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                     </button>
                 </div>
             })}
+            <fieldset class="stale-guard" disabled=stale>
             {sheet.map(|sheet| view! { <Sheet sheet/> })}
             <div class="dashboard-body">
                 <aside class="filters" aria-label="Filters">
@@ -182,6 +195,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
                     {pivots.into_iter().map(|i| view! { <Pivot index=i/> }).collect_view()}
                 </div>
             </div>
+            </fieldset>
         </main>
     }
 }

@@ -49,6 +49,8 @@ pub struct AppContext {
     pub notice: SiteNotice,
     /// The product name and logo of the top bar.
     pub theme: SiteTheme,
+    /// Kept views for when Qlik is away or slow, and their counters.
+    pub staleness: Arc<crate::dashboard::stale::Staleness>,
 }
 
 impl AppContext {

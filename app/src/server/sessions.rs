@@ -86,6 +86,11 @@ pub async fn engine(
         .session_in(app_id, &user.directory, &user.user_id, &user.attributes)
         .await
         .inspect_err(|error| {
-            tracing::warn!(user = ?user.user_id, %error, "engine session unavailable");
+            // Qlik away is logged once by the hub, not per request.
+            if hub::is_outage(error) {
+                tracing::debug!(user = ?user.user_id, %error, "engine session unavailable");
+            } else {
+                tracing::warn!(user = ?user.user_id, %error, "engine session unavailable");
+            }
         })
 }

@@ -53,6 +53,11 @@ impl Backoff {
         self.last_error = Some(error);
     }
 
+    /// True after a failure, until the next success.
+    pub(crate) fn failing(&self) -> bool {
+        self.failures > 0
+    }
+
     /// Records a success: the next failure starts from the shortest wait.
     pub(crate) fn succeeded(&mut self) {
         *self = Self::default();

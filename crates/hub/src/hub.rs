@@ -25,7 +25,7 @@ type Sessions = Arc<Mutex<Held>>;
 /// The engine hub. Cheap to clone.
 #[derive(Clone)]
 pub struct Hub {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     sessions: Sessions,
 }
 
@@ -103,7 +103,7 @@ impl Hub {
 
     /// The user's session object on `app_id`, made (without a socket) if
     /// there is none; an app that is not configured is an error.
-    fn entry(
+    pub(crate) fn entry(
         &self,
         app_id: &str,
         directory: &str,

@@ -12,7 +12,8 @@
 //!   restart reattaches instead of logging anybody in again.
 //! - One selection is one change event, sent after the new layouts are
 //!   cached; changes made elsewhere are announced once per short burst.
-//! - With Qlik down, each user makes at most one attempt per backoff window.
+//! - With Qlik down, each user makes at most one attempt per backoff window;
+//!   the operators hear of it once, and the tabs once when it is back.
 
 mod backoff;
 mod changes;
@@ -20,6 +21,7 @@ mod config;
 mod error;
 mod hub;
 mod metrics;
+mod reachability;
 mod session;
 mod shared;
 mod socket;
@@ -32,6 +34,7 @@ pub use config::{AppObjects, HubConfig, ObjectDef, SessionSource};
 pub use error::{Error, Result};
 pub use hub::Hub;
 pub use metrics::MetricsSnapshot;
+pub use reachability::is_outage;
 pub use session::{EngineSession, PivotToggle};
 pub use store::{EngineKey, FieldSelection, UserKey};
 pub use view_cache::{SessionViews, VIEWS_KEPT, ViewCache};

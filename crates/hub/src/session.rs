@@ -25,6 +25,7 @@ use crate::view_cache::SessionViews;
 
 mod bookmarks;
 mod cache;
+mod fresh;
 mod lists;
 mod locale;
 mod patches;

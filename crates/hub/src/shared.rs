@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use crate::config::HubConfig;
 use crate::metrics::Metrics;
+use crate::reachability::Reachability;
 use crate::view_cache::ViewCache;
 use store::Store;
 
@@ -14,6 +15,8 @@ pub(crate) struct Shared {
     pub metrics: Metrics,
     /// Views built from every session's layouts, bounded.
     pub views: ViewCache,
+    /// Whether Qlik answers (logged once per change).
+    pub reachability: Reachability,
     started: Instant,
 }
 
@@ -24,6 +27,7 @@ impl Shared {
             store,
             metrics: Metrics::default(),
             views: ViewCache::default(),
+            reachability: Reachability::default(),
             started: Instant::now(),
         }
     }

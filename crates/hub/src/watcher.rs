@@ -90,6 +90,10 @@ async fn reconnect(session: Weak<EngineSession>) {
                 strong.park().await;
                 return;
             }
+            // Qlik away is logged once by the hub, not per user and attempt.
+            Err(error) if crate::reachability::is_outage(&error) => {
+                tracing::debug!(user = %strong.key().user_id, %error, "engine reconnect failed");
+            }
             Err(error) => {
                 tracing::warn!(user = %strong.key().user_id, %error, "engine reconnect failed");
             }

@@ -1,6 +1,7 @@
 //! The QIX engine: JSON-RPC 2.0 over a WebSocket, per engine session.
 
 mod bookmarks;
+mod delayed;
 mod doc;
 mod field;
 mod global;

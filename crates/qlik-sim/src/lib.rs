@@ -16,6 +16,7 @@ mod config;
 pub mod data;
 mod engine;
 mod error;
+mod outage;
 mod proxy;
 mod qps;
 mod sim;

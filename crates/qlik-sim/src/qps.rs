@@ -1,5 +1,5 @@
 //! The QPS REST API (Qlik's trusted port, 4243): tickets, sessions, users,
-//! with the Xrfkey rule. Plus two sim-only endpoints under `/sim/` (not Qlik).
+//! with the Xrfkey rule. Plus sim-only test controls under `/sim/` (not Qlik).
 
 use std::sync::Arc;
 
@@ -41,6 +41,8 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .merge(api)
         .route("/sim/stats", get(stats))
         .route("/sim/drop-sockets/{directory}/{id}", post(drop_sockets))
+        .route("/sim/delay/{ms}", post(delay))
+        .route("/sim/pause/{ms}", post(pause))
         .with_state(state)
 }
 
@@ -210,4 +212,17 @@ async fn drop_sockets(
 ) -> Response {
     let dropped = state.drop_user_sockets(&User { directory, id });
     Json(json!({"dropped": dropped})).into_response()
+}
+
+/// `POST /sim/delay/{ms}`: every engine answer leaves `ms` after its request.
+async fn delay(AxumState(state): Shared, Path(ms): Path<u64>) -> Response {
+    state.outage.set_delay(std::time::Duration::from_millis(ms));
+    Json(json!({"delayMs": ms})).into_response()
+}
+
+/// `POST /sim/pause/{ms}`: every listener refuses connections for `ms` and
+/// the engine sockets drop; sessions are kept. The answer leaves first.
+async fn pause(AxumState(state): Shared, Path(ms): Path<u64>) -> Response {
+    let dropped = state.pause(std::time::Duration::from_millis(ms));
+    Json(json!({"pausedMs": ms, "dropped": dropped})).into_response()
 }

@@ -85,6 +85,14 @@ impl Simulator {
         let state = State::new(config, catalog);
         let (stop, stopped) = watch::channel(false);
 
+        let gate = |listener: TcpListener, addr| {
+            state
+                .outage
+                .gate(listener)
+                .map_err(|source| SimError::Bind { addr, source })
+        };
+        let proxy_listener = gate(proxy_listener, proxy_addr)?;
+        let qps_listener = gate(qps_listener, qps_addr)?;
         let proxy_app = proxy::router(state.clone());
         let proxy_task = match proxy_tls {
             Some(acceptor) => serve(
@@ -98,8 +106,8 @@ impl Simulator {
             // Like a real server, answer without waiting for the client's
             // delayed ACK (Nagle would hold the tail of a burst ~40 ms).
             None => serve(
-                axum::serve::ListenerExt::tap_io(proxy_listener, |tcp| {
-                    let _ = tcp.set_nodelay(true);
+                axum::serve::ListenerExt::tap_io(proxy_listener, |gated| {
+                    let _ = gated.tcp().set_nodelay(true);
                 }),
                 proxy_app,
                 stopped.clone(),
@@ -171,6 +179,20 @@ impl RunningSim {
             directory: directory.into(),
             id: user_id.into(),
         })
+    }
+
+    /// Holds every engine answer back by `delay` from now on (zero: none),
+    /// as `POST /sim/delay/{ms}`: a slow engine.
+    pub fn delay_answers(&self, delay: Duration) {
+        self.state.outage.set_delay(delay);
+    }
+
+    /// For `length` from now, refuses every connection (QPS, proxy, engine)
+    /// and drops the open engine sockets, keeping every session, as
+    /// `POST /sim/pause/{ms}`: a site being restarted. Zero ends a pause.
+    /// Returns how many sockets were dropped.
+    pub fn pause(&self, length: Duration) -> usize {
+        self.state.pause(length)
     }
 
     /// Stops serving and waits for the listeners to close.

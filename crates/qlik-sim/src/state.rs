@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::config::SimConfig;
 use crate::engine::Bookmarks;
+use crate::outage::Outage;
 pub(crate) use engines::{EngineKey, SocketSignal};
 use engines::{EngineSlot, Socket};
 use sessions::Ticket;
@@ -79,6 +80,8 @@ pub(crate) struct State {
     pub catalog: Catalog,
     /// Every app's bookmarks, by owner.
     pub bookmarks: Bookmarks,
+    /// The test controls that make the site slow or away.
+    pub outage: Outage,
     inner: Mutex<Inner>,
     next_id: AtomicU64,
     tickets_issued: AtomicU64,
@@ -93,6 +96,7 @@ impl State {
             config,
             catalog,
             bookmarks: Bookmarks::default(),
+            outage: Outage::default(),
             inner: Mutex::new(Inner::default()),
             next_id: AtomicU64::new(1),
             tickets_issued: AtomicU64::new(0),

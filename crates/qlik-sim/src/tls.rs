@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::config::TlsFiles;
 use crate::error::SimError;
+use crate::outage::{GatedListener, GatedStream};
 
 /// Builds an acceptor from the PEM files; with `client_auth`, connections must
 /// present a certificate signed by `files.client_ca` (when set).
@@ -57,22 +57,22 @@ pub(crate) fn acceptor(files: &TlsFiles, client_auth: bool) -> Result<TlsAccepto
 
 /// A listener that yields only connections whose TLS handshake succeeded.
 pub(crate) struct TlsListener {
-    pub inner: TcpListener,
+    pub inner: GatedListener,
     pub acceptor: TlsAcceptor,
 }
 
 impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
+    type Io = TlsStream<GatedStream>;
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
-            let Ok((stream, addr)) = self.inner.accept().await else {
+            let Ok((stream, addr)) = self.inner.accept_tcp().await else {
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
             };
             // As on the plain proxy listener: no Nagle delay on answers.
-            let _ = stream.set_nodelay(true);
+            let _ = stream.tcp().set_nodelay(true);
             let handshake = self.acceptor.accept(stream);
             match tokio::time::timeout(Duration::from_secs(5), handshake).await {
                 Ok(Ok(tls)) => return (tls, addr),
@@ -83,6 +83,6 @@ impl axum::serve::Listener for TlsListener {
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.inner.local_addr()
+        Ok(self.inner.addr())
     }
 }

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 pub use qlik::{QlikConfig, SessionSourceConfig};
 pub use section::{
-    EventsConfig, ExportConfig, LogConfig, LogFormat, LoginConfig, MetricsConfig, PageCacheConfig,
-    ShutdownConfig, ThemeConfig, TlsConfig,
+    EventsConfig, ExportConfig, LastViewConfig, LogConfig, LogFormat, LoginConfig, MetricsConfig,
+    PageCacheConfig, ShutdownConfig, ThemeConfig, TlsConfig,
 };
 pub use session::SessionConfig;
 
@@ -70,6 +70,8 @@ pub struct Config {
     pub events: EventsConfig,
     /// Rendered pages kept for refreshes with nothing changed.
     pub page_cache: PageCacheConfig,
+    /// Each user's last views, served while Qlik is away or slow.
+    pub last_view: LastViewConfig,
     /// Graceful shutdown.
     pub shutdown: ShutdownConfig,
 }

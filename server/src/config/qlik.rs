@@ -40,6 +40,10 @@ pub struct QlikConfig {
     pub origin: Option<String>,
     /// Fetch and send the proxy's WebSocket CSRF token (QSEoW November 2024+).
     pub ws_csrf: bool,
+    /// How long a page waits for Qlik (its engine session and layouts)
+    /// before the user's last view kept is served, marked as such.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
     /// Embedded simulator: its QPS address (port 0: any free port).
     pub embedded_qps: SocketAddr,
     /// Embedded simulator: its proxy address.
@@ -74,6 +78,7 @@ impl Default for QlikConfig {
             idle_eviction: Duration::from_secs(15 * 60),
             origin: None,
             ws_csrf: false,
+            request_timeout: Duration::from_secs(10),
             embedded_qps: SocketAddr::from(([127, 0, 0, 1], 0)),
             embedded_proxy: SocketAddr::from(([127, 0, 0, 1], 0)),
             embedded_rows: 100_000,

@@ -79,6 +79,36 @@ impl Default for PageCacheConfig {
     }
 }
 
+/// The last view of each user and page, kept in the store and served
+/// (marked) while Qlik is away or slow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LastViewConfig {
+    /// Most KiB (packed) of one user's kept views; 0: none kept.
+    pub max_kib_per_user: u64,
+    /// Most MiB (packed) of every user's kept views; 0: none kept.
+    pub max_mib_total: u64,
+}
+
+impl Default for LastViewConfig {
+    fn default() -> Self {
+        Self {
+            max_kib_per_user: 256,
+            max_mib_total: 256,
+        }
+    }
+}
+
+impl LastViewConfig {
+    /// The limits in bytes.
+    pub fn limits(&self) -> store::LastViewLimits {
+        store::LastViewLimits {
+            per_user_bytes: self.max_kib_per_user.saturating_mul(1024),
+            total_bytes: self.max_mib_total.saturating_mul(1024 * 1024),
+        }
+    }
+}
+
 /// What happens on SIGTERM/SIGINT.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

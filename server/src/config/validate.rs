@@ -86,6 +86,22 @@ impl Config {
         if !is_hex_colour(&self.theme.brand_colour) {
             return invalid("theme.brand_colour", "must be a colour like \"#1f3a5f\"");
         }
+        if self.qlik.request_timeout.is_zero() {
+            return invalid(
+                "qlik.request_timeout",
+                "must be more than 0: a page waits this long for Qlik before the last view kept is shown",
+            );
+        }
+        let last = &self.last_view;
+        if last.max_kib_per_user > 0
+            && last.max_mib_total > 0
+            && last.max_kib_per_user > last.max_mib_total.saturating_mul(1024)
+        {
+            return invalid(
+                "last_view.max_kib_per_user",
+                "is more than last_view.max_mib_total: one user could not keep that much",
+            );
+        }
         if self.export.max_rows == 0 {
             return invalid("export.max_rows", "must be at least 1");
         }

@@ -14,6 +14,7 @@ mod exports;
 mod https_edge;
 mod live;
 mod login;
+mod outage;
 mod page_cache;
 mod pages;
 mod pivots;

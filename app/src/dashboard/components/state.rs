@@ -95,6 +95,16 @@ impl Dash {
     /// announced on the live channel, which reloads this tab as it does the
     /// others; only without an open channel does the tab reload by itself.
     pub fn act(self, action: impl Future<Output = Result<(), AppError>> + 'static) {
+        // A kept view is shown (Qlik away or slow): say why nothing happens.
+        let stale = self.view.with_untracked(|v| {
+            v.stale
+                .as_ref()
+                .map(|notice| notice.disabled_because.clone())
+        });
+        if let Some(reason) = stale {
+            self.show(reason);
+            return;
+        }
         leptos::task::spawn_local(async move {
             match action.await {
                 Ok(()) if self.live.get_untracked() => {}

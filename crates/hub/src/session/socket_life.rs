@@ -81,6 +81,8 @@ impl EngineSession {
         match self.connect(opening).await {
             Err(Error::ProxySessionGone) => Err(Error::ProxySessionGone),
             Ok(live) => {
+                self.shared.reachability.answered();
+                let recovered = lock(&self.retry).failing();
                 lock(&self.retry).succeeded();
                 // Parked → open; an end that raced us wins.
                 let _ = self.phase.compare_exchange(
@@ -99,9 +101,15 @@ impl EngineSession {
                     &live,
                     self.shared.config.keepalive_interval,
                 );
+                // Back after failures: the tabs showing a kept view reload
+                // (the watcher announces the sockets it replaces itself).
+                if recovered && opening == Opening::MayStartNew {
+                    self.announce_fresh();
+                }
                 Ok(live)
             }
             Err(error) => {
+                self.shared.reachability.failed(&error);
                 lock(&self.retry).failed(Instant::now(), error.clone(), rand::random());
                 Err(error)
             }

@@ -46,7 +46,8 @@ pub(super) fn global(call: Call<'_>) -> Result<Value, RpcError> {
             let handle = call.handles.acquire(Handle::Doc(app.id.clone()));
             Ok(interface("Doc", handle, &app.id, ""))
         }
-        // Requests are answered in order, so there is never one to cancel.
+        // Answers go in order; only one held back by the `delay` test
+        // control can still be cancelled (see `delayed`).
         "CancelRequest" => Ok(json!({})),
         other => Err(RpcError::no_method(other)),
     }

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::bookmarks::list_handles;
+use super::delayed::Delayed;
 use super::methods::{Call, Handles, dispatch};
 use super::rpc::{DeltaCache, Request, error_frame, notification, result_frame};
 use crate::state::{EngineKey, ProxySession, SocketSignal, State};
@@ -50,8 +51,19 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
     let mut handles = Handles::default();
     let mut deltas = DeltaCache::default();
     let mut greeted_auth = false;
+    let mut delayed = Delayed::default();
     while open {
+        let due = delayed.next_due();
         tokio::select! {
+            // Answers held back by the `delay` test control.
+            _ = tokio::time::sleep_until(due.unwrap_or_else(tokio::time::Instant::now)), if due.is_some() => {
+                for frame in delayed.take_due(tokio::time::Instant::now()) {
+                    if sink.send(Message::text(frame.to_string())).await.is_err() {
+                        open = false;
+                        break;
+                    }
+                }
+            }
             // Selections changed on another socket of this engine session:
             // tell this one which of its objects changed.
             origin = others.recv() => {
@@ -137,6 +149,11 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
                     Err((id, error)) => out.push(error_frame(id.as_ref(), &error)),
                     Ok(request) => {
                         state.count_call(&request.method);
+                        if request.method == "CancelRequest"
+                            && let Some(id) = request.params.get(0)
+                        {
+                            delayed.cancel(id);
+                        }
                         let (result, change) = {
                             let mut data = data.lock().await;
                             let outcome = dispatch(Call {
@@ -183,6 +200,11 @@ pub(crate) async fn serve(socket: WebSocket, state: Arc<State>, ctx: SocketConte
                             });
                         }
                     }
+                }
+                let delay = state.outage.delay();
+                if !delay.is_zero() || !delayed.is_empty() {
+                    delayed.push(tokio::time::Instant::now() + delay, out);
+                    continue;
                 }
                 for frame in out {
                     if sink.send(Message::text(frame.to_string())).await.is_err() {

@@ -88,6 +88,19 @@ impl State {
         dropped
     }
 
+    /// Closes every listener for `length` and drops every engine socket,
+    /// keeping the sessions (the `pause` test control). Returns how many
+    /// sockets were dropped.
+    pub fn pause(&self, length: Duration) -> usize {
+        self.outage.pause_for(length);
+        let inner = self.lock();
+        inner
+            .sockets
+            .values()
+            .filter(|s| s.tx.send(SocketSignal::Drop).is_ok())
+            .count()
+    }
+
     /// Attaches a socket to the engine session of `key`, creating it if
     /// needed. Returns its data and whether it already existed. The TTL of the
     /// latest URL wins, as in Qlik.
@@ -134,6 +147,14 @@ impl State {
         let key = key.clone();
         tokio::spawn(async move {
             tokio::time::sleep(ttl).await;
+            // A pause (test control) keeps sessions: their TTL counts from
+            // its end.
+            while let Some(end) = state.upgrade().and_then(|s| s.outage.pause_end()) {
+                if end + ttl <= tokio::time::Instant::now() {
+                    break;
+                }
+                tokio::time::sleep_until(end + ttl).await;
+            }
             if let Some(state) = state.upgrade() {
                 let mut inner = state.lock();
                 if inner

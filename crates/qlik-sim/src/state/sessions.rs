@@ -193,10 +193,17 @@ impl State {
         let mut inner = self.lock();
         let now = Instant::now();
         let timeout = self.config.session_timeout;
+        // No session times out during a pause (test control): inactivity
+        // counts from its end.
+        let pause_end = self.outage.pause_end().map(tokio::time::Instant::into_std);
         let expired: Vec<String> = inner
             .sessions
             .values()
-            .filter(|s| now.duration_since(s.last_activity) >= timeout)
+            .filter(|s| {
+                now.saturating_duration_since(
+                    s.last_activity.max(pause_end.unwrap_or(s.last_activity)),
+                ) >= timeout
+            })
             .map(|s| s.id.clone())
             .collect();
         for id in expired {
