@@ -175,7 +175,13 @@ test('a sheet of linked master objects, library items, a filter pane and a varia
     qAppObjectListDef: { qType: 'sheet', qData: { title: '/qMetaDef/title' } },
   });
   const items = (await sheets.getLayout()).qAppObjectList.qItems;
-  assert.deepEqual(items.map((i) => [i.qInfo.qId, i.qData.title]), [['sheet-overview', 'Overview']]);
+  assert.deepEqual(
+    items.map((i) => [i.qInfo.qId, i.qData.title]),
+    [
+      ['sheet-overview', 'Overview'],
+      ['sheet-gallery', 'Visualization types'],
+    ],
+  );
 
   // Open the sheet; list its children.
   const sheet = await doc.getObject('sheet-overview');
