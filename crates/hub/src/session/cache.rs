@@ -99,15 +99,27 @@ impl EngineSession {
         object_id: &str,
         page: qlik::qix::NxPage,
     ) -> Result<Vec<Value>> {
+        self.on_object(object_id, move |object| async move {
+            object.hypercube_data("/qHyperCubeDef", &[page]).await
+        })
+        .await
+    }
+
+    /// Runs `call` on the dashboard object `object_id` of the socket (an
+    /// object the session did not create is [`Error::UnknownObject`]).
+    pub(super) async fn on_object<T, F, Fut>(&self, object_id: &str, call: F) -> Result<T>
+    where
+        F: Fn(qlik::qix::GenericObject) -> Fut,
+        Fut: Future<Output = qlik::Result<T>>,
+    {
         self.touch();
-        let id = object_id.to_owned();
-        self.with_socket(move |socket| {
-            let object = socket.objects.get(&id).cloned();
-            let id = id.clone();
+        self.with_socket(|socket| {
+            let object = socket.objects.get(object_id).cloned();
+            let call = &call;
             async move {
                 match object {
-                    Some(object) => Ok(object.hypercube_data("/qHyperCubeDef", &[page]).await?),
-                    None => Err(Error::UnknownObject(id)),
+                    Some(object) => Ok(call(object).await?),
+                    None => Err(Error::UnknownObject(object_id.to_owned())),
                 }
             }
         })

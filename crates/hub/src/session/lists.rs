@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::EngineSession;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 impl EngineSession {
     /// Fetches a page of a dashboard object's list object
@@ -15,17 +15,8 @@ impl EngineSession {
         object_id: &str,
         page: qlik::qix::NxPage,
     ) -> Result<Vec<Value>> {
-        self.touch();
-        let id = object_id.to_owned();
-        self.with_socket(move |socket| {
-            let object = socket.objects.get(&id).cloned();
-            let id = id.clone();
-            async move {
-                match object {
-                    Some(object) => Ok(object.list_object_data("/qListObjectDef", &[page]).await?),
-                    None => Err(Error::UnknownObject(id)),
-                }
-            }
+        self.on_object(object_id, move |object| async move {
+            object.list_object_data("/qListObjectDef", &[page]).await
         })
         .await
     }
