@@ -280,10 +280,17 @@ pub async fn hub_config(
                 proxy_addr: qlik_config.embedded_proxy,
                 virtual_proxy: qlik_config.virtual_proxy.clone(),
                 sample_rows: qlik_config.embedded_rows,
+                apps_dir: qlik_config.embedded_apps.clone(),
                 ..qlik_sim::SimConfig::default()
             })
             .await
-            .map_err(|e| ServerError::Qlik(e.to_string()))?;
+            .map_err(|e| match &qlik_config.embedded_apps {
+                Some(dir) => ServerError::Qlik(format!(
+                    "qlik.embedded_apps ({}): {e}",
+                    dir.display()
+                )),
+                None => ServerError::Qlik(e.to_string()),
+            })?;
             tracing::info!(qps = %sim.qps_addr(), proxy = %sim.proxy_addr(), "started the embedded qlik-sim");
             (
                 format!("http://{}", sim.qps_addr()),

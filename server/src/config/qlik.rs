@@ -50,6 +50,9 @@ pub struct QlikConfig {
     pub embedded_proxy: SocketAddr,
     /// Embedded simulator: order lines of the sample app.
     pub embedded_rows: usize,
+    /// Embedded simulator: a folder of apps to serve instead of the built-in
+    /// samples (unbuilt with `qlik app unbuild`, with `data/*.csv`).
+    pub embedded_apps: Option<PathBuf>,
 }
 
 /// How proxy sessions are made.
@@ -82,6 +85,7 @@ impl Default for QlikConfig {
             embedded_qps: SocketAddr::from(([127, 0, 0, 1], 0)),
             embedded_proxy: SocketAddr::from(([127, 0, 0, 1], 0)),
             embedded_rows: 100_000,
+            embedded_apps: None,
         }
     }
 }

@@ -166,6 +166,8 @@ fn a_real_qlik_site_needs_ldap_or_an_explicit_demo_directory() {
     assert!(message.contains("[ldap]"), "{message}");
     config.allow_demo_directory = true;
     assert!(config.validate().is_ok());
+    config.qlik.embedded_apps = Some("/srv/qlik-apps".into());
+    assert_eq!(invalid_key(&config), "qlik.embedded_apps");
 }
 
 #[test]

@@ -25,6 +25,12 @@ impl Config {
                  allows it anyway, for a demonstration)",
             );
         }
+        if self.qlik.qps_url.is_some() && self.qlik.embedded_apps.is_some() {
+            return invalid(
+                "qlik.embedded_apps",
+                "is for the embedded simulator, which qlik.qps_url replaces: remove one",
+            );
+        }
         let public = match &self.public_url {
             Some(url) => Some(
                 PublicUrl::parse(url).map_err(|reason| ServerError::Invalid {
