@@ -382,3 +382,64 @@ async fn when_one_instance_dies_the_other_serves_the_same_selections_on_the_same
     assert_eq!(site.sim.stats().tickets_issued, 1, "no new ticket");
     println!("failover: B served the user (attaching to the Qlik session A made) in {took:?}");
 }
+
+#[tokio::test]
+async fn with_qlik_away_either_instance_serves_the_view_kept_by_the_other() {
+    let site = Site::start(|_| {}).await;
+    site.login(&site.a, "alice-password").await;
+    let view = site.dashboard(&site.a).await;
+    assert_eq!(
+        site.call(&site.a, "/api/select", &first_value(&view))
+            .await
+            .status(),
+        200
+    );
+    let live = site.dashboard(&site.a).await;
+    let field = live["selections"]["chips"][0]["field"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The page loaded through A keeps its view in PostgreSQL (in the background).
+    assert_eq!(
+        site.browser
+            .get(site.a.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    site.sim.pause(Duration::from_secs(30));
+    let start = Instant::now();
+    let stale = loop {
+        let response = site.call(&site.b, "/api/dashboard", "").await;
+        if response.status() == 200 {
+            let view: serde_json::Value = response.json().await.unwrap();
+            if !view["stale"].is_null() {
+                break view;
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "B serves the kept view"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(stale["stale"]["reason"], "Unreachable");
+    assert!(
+        stale["stale"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("with your selections then: {field} = ")),
+        "{stale}"
+    );
+    assert_eq!(stale["kpis"], live["kpis"], "B shows the numbers A saw");
+    // The page through B: the banner; and A serves it too.
+    let page = site.browser.get(site.b.url("/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["x-mashup-stale"], "unreachable");
+    let on_a = site.dashboard(&site.a).await;
+    assert_eq!(on_a["stale"]["reason"], "Unreachable");
+    assert_eq!(on_a["kpis"], live["kpis"]);
+}
