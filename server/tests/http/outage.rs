@@ -2,7 +2,8 @@
 //! served, marked with its time and selections; selections get a clear 503;
 //! when Qlik answers again every open stream hears one change and the page
 //! is live; a restarted server still serves the kept view; a slow engine
-//! gets the kept view at the deadline, then live data.
+//! gets the kept view at the deadline, then live data; a slow computation
+//! no tab waits for is cancelled on the engine (`CancelRequest`).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -249,4 +250,49 @@ async fn a_slow_engine_gets_the_kept_view_at_the_deadline_then_live_data() {
     assert_eq!(back["kpis"], live["kpis"]);
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(!metrics.contains("mashup_engine_calls_past_deadline_total 0\n"));
+}
+
+#[tokio::test]
+async fn a_slow_computation_no_tab_waits_for_is_cancelled_on_the_engine() {
+    let app = TestServer::start_with(|config| {
+        config.qlik.request_timeout = Duration::from_secs(1);
+        let page = &mut config.dashboard;
+        page.filters.truncate(1);
+        page.kpis.truncate(1);
+        page.charts.clear();
+        page.tables.clear();
+        page.masters.clear();
+    })
+    .await;
+    app.login("alice", "alice-password").await;
+    app.dashboard().await;
+    kept_in(app.dir.path()).await;
+    // Logged out and in again (the kept view stays): a new Qlik session,
+    // whose layouts the next page load asks for, 3 s each.
+    app.logout().await;
+    let sim = app.server.embedded_qlik().expect("the embedded qlik-sim");
+    sim.delay_answers(Duration::from_secs(3));
+    app.login("alice", "alice-password").await;
+    let (stale, _) = view_until(&app, Duration::from_secs(10), is_stale).await;
+    assert_eq!(stale["stale"]["reason"], "Slow");
+    // No tab opens an event stream: past the grace period the background
+    // computation is dropped and its engine call cancelled.
+    let start = Instant::now();
+    loop {
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        let cancels = app
+            .sim_stats()
+            .calls
+            .get("CancelRequest")
+            .copied()
+            .unwrap_or(0);
+        if !metrics.contains("mashup_engine_calls_cancelled_total 0\n") && cancels > 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the abandoned computation is cancelled on the engine"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
