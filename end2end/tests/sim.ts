@@ -115,3 +115,10 @@ export async function evaluate(expressions: string[], selections: Selection[] = 
     await qps('DELETE', `/user/${DIRECTORY}/${probe}`);
   }
 }
+
+/** Makes the simulator refuse every connection for `ms` (Qlik away), keeping its sessions. */
+export async function pauseQlik(ms: number): Promise<void> {
+  simAddresses();
+  const response = await fetch(`http://${qpsAddr}/sim/pause/${ms}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`pause: ${response.status}`);
+}

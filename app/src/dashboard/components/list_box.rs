@@ -127,6 +127,8 @@ pub fn ListBox(index: usize) -> impl IntoView {
         }
     };
     let count = move || list.with(|l| l.as_ref().map(count_text).unwrap_or_default());
+    // A kept view (Qlik away): the values cannot be selected (a click says why).
+    let stale = move || dash.view.with(|v| v.stale.is_some()).then_some("true");
     view! {
         <section class="card list-box" data-object=id.clone()>
             <header class="card-header">
@@ -151,6 +153,7 @@ pub fn ListBox(index: usize) -> impl IntoView {
                 aria-multiselectable="true"
                 aria-labelledby=heading_id
                 aria-activedescendant=active_descendant
+                aria-disabled=stale
                 on:keydown=on_key
             >
                 // A plain list, patched in place when the values change, not a
@@ -166,6 +169,7 @@ pub fn ListBox(index: usize) -> impl IntoView {
                             id=option_id(elem)
                             role="option"
                             aria-selected=value.state.is_selected().to_string()
+                            aria-disabled=stale
                             class=format!("list-value {}", value.state.css_class())
                             class:active=move || {
                                 visible.with(|v| v.get(active_index(v, active.get())).map(|a| a.elem))

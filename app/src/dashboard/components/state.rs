@@ -102,7 +102,9 @@ impl Dash {
                 .map(|notice| notice.disabled_because.clone())
         });
         if let Some(reason) = stale {
-            self.show(reason);
+            // Not a notice: the reload that brings live data clears it.
+            self.notice.set_value(false);
+            self.error.set(Some(reason));
             return;
         }
         leptos::task::spawn_local(async move {
