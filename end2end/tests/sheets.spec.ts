@@ -6,7 +6,7 @@
 // With SCREENSHOTS=1, test 33 writes docs/screenshots/<type>.png from the
 // cells (the README's pictures); without it nothing is written.
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
@@ -152,4 +152,47 @@ test('33. screenshots of each type (SCREENSHOTS=1 only)', async ({ page }) => {
     await shown.scrollIntoViewIfNeeded();
     await shown.screenshot({ path: join(dir, `${type}.png`), animations: 'disabled' });
   }
+});
+
+test('34. a pivot expands and collapses in one tab, the other follows; a header selects; it downloads as shown', async ({
+  page,
+  context,
+}) => {
+  await start(page, 'judy');
+  await openSheet(page);
+  const second = await context.newPage();
+  await second.goto('/types');
+  await dashboardReady(second);
+  const pivot = (p: Page) => cell(p, 'gallery-region-pivot');
+  const toggle = pivot(page).locator('button.pivot-toggle[aria-expanded="false"]').first();
+  const region = ((await toggle.getAttribute('aria-label')) ?? '').replace(/^Expand /, '');
+  expect(region).not.toBe('');
+  const expanded = (p: Page) => pivot(p).getByRole('button', { name: `Collapse ${region}`, exact: true });
+  const collapsed = (p: Page) => pivot(p).getByRole('button', { name: `Expand ${region}`, exact: true });
+
+  await toggle.click();
+  await expect(expanded(page)).toHaveAttribute('aria-expanded', 'true');
+  await expect(expanded(second), 'the other tab follows the expansion').toBeVisible();
+  const rowsExpanded = await pivot(page).locator('tbody tr').count();
+
+  // Downloaded as shown (expanded): one column per dimension, then the measures.
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    pivot(page).getByRole('link', { name: /^Download CSV/ }).click(),
+  ]);
+  const lines = readFileSync(await csv.path(), 'utf8').replace(/^\ufeff/, '').trim().split('\n');
+  expect(lines[0].startsWith('Region,Country,')).toBe(true);
+  expect(lines.some((line) => line.startsWith(`${region},`) && !line.startsWith(`${region},,`))).toBe(true);
+
+  await expanded(page).click();
+  await expect(collapsed(page)).toHaveAttribute('aria-expanded', 'false');
+  await expect(collapsed(second), 'the other tab follows the collapse').toBeVisible();
+  expect(await pivot(page).locator('tbody tr').count()).toBeLessThan(rowsExpanded);
+
+  // A click on a dimension header selects its value, in every tab.
+  await pivot(page).locator('button.pivot-select').first().click();
+  await expect(page.locator('.chip')).toHaveCount(1);
+  await expect(second.locator('.chip')).toHaveCount(1);
+  await clearAll(page);
+  await expect(second.locator('.chip')).toHaveCount(0);
 });
