@@ -18,4 +18,10 @@ export MASHUP_QLIK__EMBEDDED_PROXY="127.0.0.1:$(free_port)"
 export MASHUP_SESSION__STORE_PATH="$work/mashup.sqlite"
 export MASHUP_SESSION__KEY_FILE="$work/store.key"
 export MASHUP_CONFIG="$PWD/end2end/mashup.toml"
+# REAL_APP=/path/to/apps: the opt-in run against a real app unbuilt there
+# (end2end/tests/realapp.spec.ts), served by the embedded qlik-sim.
+if [[ -n "${REAL_APP:-}" ]]; then
+  export MASHUP_QLIK__EMBEDDED_APPS="$REAL_APP"
+  export MASHUP_CONFIG="$PWD/end2end/real-app.toml"
+fi
 cargo leptos end-to-end "$@"

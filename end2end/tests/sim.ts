@@ -60,16 +60,21 @@ export type Selection = { field: string; values: string[] };
 /**
  * Computes `expressions` (one hypercube with one measure each) in a fresh
  * engine session of the probe user, under `selections`; returns the engine's
- * texts. The probe's session is deleted afterwards.
+ * texts (in `app`, the sample app by default). The probe's session is
+ * deleted afterwards.
  */
-export async function evaluate(expressions: string[], selections: Selection[] = []): Promise<string[]> {
+export async function evaluate(
+  expressions: string[],
+  selections: Selection[] = [],
+  app: string = APP_ID,
+): Promise<string[]> {
   const probe = 'e2e-probe';
   const { Ticket } = (await qps('POST', '/ticket', {
     UserDirectory: DIRECTORY,
     UserId: probe,
     Attributes: [],
   })) as { Ticket: string };
-  const socket = new WebSocket(`ws://${proxyAddr}/app/${APP_ID}?qlikTicket=${Ticket}`);
+  const socket = new WebSocket(`ws://${proxyAddr}/app/${app}?qlikTicket=${Ticket}`);
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
   socket.on('message', (data) => {
@@ -91,7 +96,7 @@ export async function evaluate(expressions: string[], selections: Selection[] = 
     socket.once('error', reject);
   });
   try {
-    const doc = (await call(-1, 'OpenDoc', [APP_ID])).qReturn.qHandle;
+    const doc = (await call(-1, 'OpenDoc', [app])).qReturn.qHandle;
     for (const selection of selections) {
       const field = (await call(doc, 'GetField', [selection.field])).qReturn.qHandle;
       await call(field, 'SelectValues', [selection.values.map((text) => ({ qText: text })), false, false]);

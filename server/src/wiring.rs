@@ -285,10 +285,9 @@ pub async fn hub_config(
             })
             .await
             .map_err(|e| match &qlik_config.embedded_apps {
-                Some(dir) => ServerError::Qlik(format!(
-                    "qlik.embedded_apps ({}): {e}",
-                    dir.display()
-                )),
+                Some(dir) => {
+                    ServerError::Qlik(format!("qlik.embedded_apps ({}): {e}", dir.display()))
+                }
                 None => ServerError::Qlik(e.to_string()),
             })?;
             tracing::info!(qps = %sim.qps_addr(), proxy = %sim.proxy_addr(), "started the embedded qlik-sim");

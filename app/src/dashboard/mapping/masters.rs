@@ -77,6 +77,7 @@ pub fn master_view(master: &MasterDef, raw: &Value) -> MasterView {
         .or_else(|| layout.meta.as_ref().and_then(|m| m.title.clone()))
         .or_else(|| layout.title.clone())
         .filter(|t| !t.is_empty())
+        .or_else(|| untitled(&layout))
         .unwrap_or_else(|| master.id.clone());
     if let Some(list) = &layout.list_object
         && matches!(kind.as_str(), "listbox" | "filterpane" | "")
@@ -110,6 +111,47 @@ pub fn master_view(master: &MasterDef, raw: &Value) -> MasterView {
         });
     }
     MasterView::Card(def)
+}
+
+/// A heading for an object its author left untitled (Qlik then shows
+/// none; a page needs one): its measures by its dimensions, as their
+/// titles read ("Budget $, Actual Amount by Sales Rep"), else its field.
+fn untitled(layout: &qlik::qix::layout::GenericObjectLayout) -> Option<String> {
+    let titles = |infos: Vec<Option<String>>| {
+        infos
+            .into_iter()
+            .flatten()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(cube) = &layout.hyper_cube {
+        let dimensions = titles(
+            cube.dimension_info
+                .iter()
+                .flatten()
+                .map(|d| d.fallback_title.clone())
+                .collect(),
+        );
+        let measures = titles(
+            cube.measure_info
+                .iter()
+                .flatten()
+                .map(|m| m.fallback_title.clone())
+                .collect(),
+        );
+        return match (measures.is_empty(), dimensions.is_empty()) {
+            (false, false) => Some(format!("{measures} by {dimensions}")),
+            (false, true) => Some(measures),
+            (true, false) => Some(dimensions),
+            (true, true) => None,
+        };
+    }
+    layout
+        .list_object
+        .as_ref()
+        .and_then(|l| l.dimension_info.as_ref())
+        .and_then(|d| d.fallback_title.clone())
 }
 
 /// How a master object's pages are fetched as a table: its own definition when
@@ -234,6 +276,14 @@ mod tests {
             MasterView::Card(DrawnDef { ref title, ref visualization })
                 if title == "m1" && visualization == "text"
         ));
+        // Untitled: its measures by its dimensions.
+        let pivot = json!({"qInfo": {"qId": "LXAaTP", "qType": "pivot-table"}, "title": "",
+            "qHyperCube": {"qDimensionInfo": [{"qFallbackTitle": "Sales Rep"}, {"qFallbackTitle": "Product"}],
+                "qMeasureInfo": [{"qFallbackTitle": "Budget $"}, {"qFallbackTitle": "Actual"}]}});
+        assert_eq!(
+            master_table(&master(None), &pivot).title,
+            "Budget $, Actual by Sales Rep, Product"
+        );
         // A table type without a hypercube has nothing to list: a card.
         let empty = json!({"visualization": "table"});
         assert!(matches!(
