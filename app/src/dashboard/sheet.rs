@@ -220,6 +220,14 @@ pub fn sheet_view<S: std::hash::BuildHasher>(
             )),
         };
     };
+    // An empty sheet (its author placed nothing on it yet) says so.
+    if grid.cells.is_empty() {
+        return SheetView {
+            class: String::new(),
+            cells: Vec::new(),
+            notice: Some("This sheet is empty: nothing has been placed on it in Qlik Sense.".into()),
+        };
+    }
     SheetView {
         class: grid.class(),
         cells: grid
@@ -355,5 +363,7 @@ mod tests {
         let unread = sheet_view("s", None, &slots);
         assert!(unread.cells.is_empty());
         assert!(unread.notice.unwrap().contains("\"s\""));
+        let empty = sheet_view("s", Some(&place(24, 12, Vec::new())), &slots);
+        assert!(empty.notice.unwrap().starts_with("This sheet is empty"));
     }
 }

@@ -206,7 +206,7 @@ fn Dashboard(initial: DashboardView) -> impl IntoView {
 fn Sheet(sheet: SheetView) -> impl IntoView {
     if let Some(notice) = sheet.notice {
         return view! {
-            <div class="notice notice-error" role="status"><p>{notice}</p></div>
+            <div class="notice" role="status"><p>{notice}</p></div>
         }
         .into_any();
     }
