@@ -269,27 +269,6 @@ pub struct BookmarkView {
     pub title: String,
 }
 
-/// A number for axis ticks: 1.2k, 3.4M, 5.6B; small numbers as they are.
-pub fn compact_number(value: f64) -> String {
-    let magnitude = value.abs();
-    let (scaled, suffix) = if magnitude >= 1e9 {
-        (value / 1e9, "B")
-    } else if magnitude >= 1e6 {
-        (value / 1e6, "M")
-    } else if magnitude >= 1e3 {
-        (value / 1e3, "k")
-    } else {
-        (value, "")
-    };
-    let text = if suffix.is_empty() && scaled.fract() == 0.0 {
-        format!("{scaled:.0}")
-    } else {
-        format!("{scaled:.1}")
-    };
-    let text = text.strip_suffix(".0").unwrap_or(&text).to_owned();
-    format!("{text}{suffix}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,15 +307,5 @@ mod tests {
         table.rows.clear();
         table.total_rows = 0;
         assert_eq!(table.range_text(), "No rows");
-    }
-
-    #[test]
-    fn compact_numbers() {
-        assert_eq!(compact_number(0.0), "0");
-        assert_eq!(compact_number(950.0), "950");
-        assert_eq!(compact_number(1500.0), "1.5k");
-        assert_eq!(compact_number(2_000_000.0), "2M");
-        assert_eq!(compact_number(-3_450_000_000.0), "-3.5B");
-        assert_eq!(compact_number(0.25), "0.2");
     }
 }
