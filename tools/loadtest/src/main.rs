@@ -10,7 +10,7 @@
 //!    dashboard (a cold engine session each); the server's RSS before and
 //!    after gives the memory per held user;
 //! 2. hold one live-update stream per user open (RSS again);
-//! 3. cached dashboard page `/` with 1 and with 8 users, `--connections`
+//! 3. cached dashboard page `/` (a sheet page with `--sheet`) with 1 and with 8 users, `--connections`
 //!    connections; the login page; the `load_dashboard` server function alone;
 //! 4. selections: 8 users toggle list-box values and reload their view; the
 //!    open streams count the change events.
@@ -68,6 +68,12 @@ struct Args {
     /// e.g. `LD_PRELOAD=…` to compare allocators without rebuilding.
     #[arg(long = "server-env", value_parser = parse_env)]
     server_env: Vec<(String, String)>,
+    /// Show this Qlik sheet of the sample app on the dashboard page, with
+    /// the page's own objects after it (`[dashboard] sheet`): the page
+    /// phases then measure a sheet page (`sheet-gallery`: 14 cells, 24
+    /// objects in all).
+    #[arg(long)]
+    sheet: Option<String>,
     /// Only log in and measure memory (no throughput phases).
     #[arg(long)]
     memory_only: bool,
@@ -106,6 +112,7 @@ async fn run(args: Args) -> Result<(), String> {
         log_filter: &args.log_filter,
         separate_sim: args.separate_sim.clone(),
         env: args.server_env.clone(),
+        sheet: args.sheet.clone(),
     })
     .await?;
     println!(

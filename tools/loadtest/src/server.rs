@@ -23,6 +23,8 @@ pub struct Launch<'a> {
     pub separate_sim: Option<PathBuf>,
     /// Extra environment of the server process.
     pub env: Vec<(String, String)>,
+    /// A sheet of the sample app shown on the dashboard page.
+    pub sheet: Option<String>,
 }
 
 /// A running server process (and simulator process), stopped on drop.
@@ -68,8 +70,14 @@ impl Server {
              [session]\nstore_path = \"{dir}/mashup.sqlite\"\nkey_file = \"{dir}/store.key\"\n\
              [login.throttle]\naddress_free_failures = 1000000\n\
              [qlik]\n{qlik}\
+             {dashboard}\
              {ldap}",
             filter = launch.log_filter,
+            dashboard = launch
+                .sheet
+                .as_ref()
+                .map(|id| format!("[dashboard]\nsheet = \"{id}\"\n"))
+                .unwrap_or_default(),
             dir = dir.path().display(),
             ldap = launch.ldap_toml,
         );
