@@ -2,18 +2,25 @@
 //!
 //! Random small apps (2–3 tables linked by shared key fields, as a star on one
 //! key or a chain of two keys; a handful of rows; small value domains with
-//! nulls) and random selections on 1–2 fields. The reference enumerates the
-//! natural join of all tables (equal, non-null values on shared field names):
+//! nulls, each table drawing its keys from a shifted domain so that some key
+//! values are in one table only) and random selections on 1–2 fields. The
+//! reference is Qlik's association, a full natural outer join of the tables
+//! (docs/qlik-protocol.md, "Logical inference"), enumerated: every *maximal*
+//! set of rows, at most one per table, that agree on the fields they share
+//! (equal, non-null values) and are connected through them. A set satisfies
+//! the selections when, for each selected field, one of its rows holds a
+//! selected value.
 //!
-//! - a value is possible iff it occurs in a joined row that satisfies all
-//!   selections; alternative iff it is not selected and occurs in a joined row
-//!   that satisfies the selections of all *other* fields; a selected value
-//!   that is not possible is selected-excluded (`XS`);
+//! - a value is possible iff a satisfying set has it; alternative iff it is
+//!   not selected and a set satisfying the selections of all *other* fields
+//!   has it; a selected value that is not possible is selected-excluded
+//!   (`XS`); with no selection every value is possible, linked or not;
 //! - a measure aggregates over the *records* of its field's table (Qlik does
 //!   not multiply a record by the join): `Sum(V)`/`Count(V)` by a dimension
-//!   value cover each record of V's table once per dimension value it is
-//!   associated with in a joined row satisfying all selections; totals cover
-//!   each such record once.
+//!   value cover each record of V's table once per dimension value (null when
+//!   the set has no row holding the dimension) of a satisfying set holding
+//!   the record; totals cover each such record once. The groups are the
+//!   dimension values of the satisfying sets holding a measured record.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -70,6 +77,7 @@ fn table(t: usize, keys: Vec<&'static str>) -> impl Strategy<Value = TableData> 
     let width = keys.len() + 2;
     let row = (
         proptest::collection::vec(cell(4, 8), keys.len()),
+        // Table t's keys are k{t}..k{t+3}: k0 is in table 0 only, and so on.
         cell(3, 6),
         cell(5, 5),
     );
@@ -80,8 +88,10 @@ fn table(t: usize, keys: Vec<&'static str>) -> impl Strategy<Value = TableData> 
         let rows = rows
             .into_iter()
             .map(|(ks, a, v)| {
-                let mut row: Vec<Option<String>> =
-                    ks.into_iter().map(|k| k.map(|k| format!("k{k}"))).collect();
+                let mut row: Vec<Option<String>> = ks
+                    .into_iter()
+                    .map(|k| k.map(|k| format!("k{}", k as usize + t)))
+                    .collect();
                 row.push(a.map(|a| format!("a{t}{a}")));
                 row.push(v.map(|v| v.to_string()));
                 debug_assert_eq!(row.len(), width);
@@ -170,40 +180,85 @@ fn select(app: &App, case: &Case) -> (Selections, BTreeMap<String, BTreeSet<Stri
     (selections, texts)
 }
 
-/// A row of the natural join: the row of each table, the value of each field.
+/// A row of the outer join: the row of each table (if any), the value of
+/// each field (`None`: null, or no row holds the field).
 struct Joined {
-    rows: Vec<usize>,
+    rows: Vec<Option<usize>>,
     values: BTreeMap<String, Option<String>>,
 }
 
-fn natural_join(tables: &[TableData]) -> Vec<Joined> {
-    let mut partial = vec![Joined {
-        rows: Vec::new(),
-        values: BTreeMap::new(),
-    }];
-    for table in tables {
-        let mut next = Vec::new();
-        for joined in &partial {
-            'rows: for (r, row) in table.rows.iter().enumerate() {
-                for (header, value) in table.headers.iter().zip(row) {
-                    if let Some(existing) = joined.values.get(header)
-                        && (existing.is_none() || existing != value)
-                    {
-                        continue 'rows;
-                    }
-                }
-                let mut values = joined.values.clone();
-                for (header, value) in table.headers.iter().zip(row) {
+/// The rows' values of every field, if the rows agree on the fields they
+/// share and are connected through them.
+fn combine(
+    tables: &[TableData],
+    rows: &[Option<usize>],
+) -> Option<BTreeMap<String, Option<String>>> {
+    let chosen: Vec<usize> = (0..tables.len()).filter(|t| rows[*t].is_some()).collect();
+    let mut values: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut holders: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for t in &chosen {
+        let row = &tables[*t].rows[rows[*t]?];
+        for (header, value) in tables[*t].headers.iter().zip(row) {
+            holders.entry(header).or_default().push(*t);
+            match values.get(header) {
+                Some(existing) if existing.is_none() || existing != value => return None,
+                Some(_) => {}
+                None => {
                     values.insert(header.clone(), value.clone());
                 }
-                let mut rows = joined.rows.clone();
-                rows.push(r);
-                next.push(Joined { rows, values });
             }
         }
-        partial = next;
     }
-    partial
+    // Shared values agree and are not null; now connected?
+    let first = *chosen.first()?;
+    let mut reached = BTreeSet::from([first]);
+    loop {
+        let before = reached.len();
+        for linked in holders.values().filter(|h| h.len() > 1) {
+            if linked.iter().any(|t| reached.contains(t)) {
+                reached.extend(linked);
+            }
+        }
+        if reached.len() == before {
+            break;
+        }
+    }
+    (reached.len() == chosen.len()).then_some(values)
+}
+
+/// The full natural outer join: every maximal connected set of agreeing rows.
+fn outer_join(tables: &[TableData]) -> Vec<Joined> {
+    let mut sets: Vec<Vec<Option<usize>>> = vec![Vec::new()];
+    for table in tables {
+        sets = sets
+            .into_iter()
+            .flat_map(|set| {
+                std::iter::once(None)
+                    .chain((0..table.rows.len()).map(Some))
+                    .map(move |row| {
+                        let mut next = set.clone();
+                        next.push(row);
+                        next
+                    })
+            })
+            .collect();
+    }
+    let valid: Vec<Joined> = sets
+        .into_iter()
+        .filter_map(|rows| combine(tables, &rows).map(|values| Joined { rows, values }))
+        .collect();
+    let contains = |big: &[Option<usize>], small: &[Option<usize>]| {
+        big != small && small.iter().zip(big).all(|(s, b)| s.is_none() || s == b)
+    };
+    let maximal: Vec<bool> = valid
+        .iter()
+        .map(|j| !valid.iter().any(|other| contains(&other.rows, &j.rows)))
+        .collect();
+    valid
+        .into_iter()
+        .zip(maximal)
+        .filter_map(|(j, keep)| keep.then_some(j))
+        .collect()
 }
 
 fn satisfies(
@@ -213,8 +268,10 @@ fn satisfies(
 ) -> bool {
     selections.iter().all(|(field, selected)| {
         Some(field.as_str()) == skip
-            || joined.values[field]
-                .as_ref()
+            || joined
+                .values
+                .get(field)
+                .and_then(Option::as_ref)
                 .is_some_and(|v| selected.contains(v))
     })
 }
@@ -229,7 +286,7 @@ fn reference_states(
         joined
             .iter()
             .filter(|j| satisfies(j, selections, skip))
-            .filter_map(|j| j.values[field].clone())
+            .filter_map(|j| j.values.get(field).cloned().flatten())
             .collect()
     };
     let possible = occurs(None);
@@ -301,12 +358,17 @@ fn reference_cube(
     let mut groups: BTreeMap<Option<String>, Vec<BTreeSet<usize>>> = BTreeMap::new();
     let mut all = empty();
     for j in joined.iter().filter(|j| satisfies(j, selections, None)) {
+        if case.measured.iter().all(|t| j.rows[*t].is_none()) {
+            continue;
+        }
         let group = groups
-            .entry(j.values[&case.dimension].clone())
+            .entry(j.values.get(&case.dimension).cloned().flatten())
             .or_insert_with(empty);
         for (m, t) in case.measured.iter().enumerate() {
-            group[m].insert(j.rows[*t]);
-            all[m].insert(j.rows[*t]);
+            if let Some(row) = j.rows[*t] {
+                group[m].insert(row);
+                all[m].insert(row);
+            }
         }
     }
     (
@@ -362,7 +424,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let app = build(case);
     let (selections, selected) = select(&app, case);
     let associations = selections.associate(&app, None);
-    let joined = natural_join(&case.tables);
+    let joined = outer_join(&case.tables);
 
     for (index, field) in app.fields.iter().enumerate() {
         let texts: Vec<String> = field.values.iter().map(|c| c.text.clone()).collect();
@@ -408,7 +470,7 @@ proptest! {
     })]
 
     #[test]
-    fn states_and_cubes_match_the_natural_join(case in case()) {
+    fn states_and_cubes_match_the_full_outer_join(case in case()) {
         check(&case)?;
     }
 }
@@ -452,4 +514,54 @@ fn many_to_many_records_count_once_per_dimension_value() {
         measured: vec![1],
     };
     check(&case).unwrap();
+}
+
+/// Keys missing in the other table, with no selection: every value stays
+/// possible, and the records no dimension row links count under a null
+/// dimension value (a natural inner join would drop them all).
+#[test]
+fn unlinked_records_stay_possible_and_count_under_null() {
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let rows = |data: &[&[&str]]| -> Vec<Vec<Option<String>>> {
+        data.iter()
+            .map(|r| r.iter().map(|c| some(c)).collect())
+            .collect()
+    };
+    let headers = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let case = Case {
+        tables: vec![
+            TableData {
+                name: "T0".into(),
+                headers: headers(&["K", "A0", "V0"]),
+                rows: rows(&[&["k1", "a00", "1"], &["k9", "a01", "2"], &["", "a00", "4"]]),
+            },
+            TableData {
+                name: "T1".into(),
+                headers: headers(&["K", "A1", "V1"]),
+                rows: rows(&[&["k1", "a10", "10"], &["k2", "a11", "20"]]),
+            },
+        ],
+        selections: Vec::new(),
+        dimension: "A1".into(),
+        measured: vec![0],
+    };
+    check(&case).unwrap();
+    let app = build(&case);
+    let selections = Selections::default();
+    let associations = selections.associate(&app, None);
+    for field in 0..app.fields.len() {
+        let states = selections.states(&app, &associations, field);
+        assert!(states.iter().all(|s| *s == State::O), "{states:?}");
+    }
+    let ctx = Context {
+        app: &app,
+        selections: &selections,
+        associations: &associations,
+        back_count: 0,
+        forward_count: 0,
+    };
+    let (groups, totals) = sim_cube(&ctx, &case);
+    assert_eq!(groups[&Some("a10".to_owned())][0], Some(1.0));
+    assert_eq!(groups[&None][0], Some(6.0), "{groups:?}");
+    assert_eq!(totals[0], Some(7.0));
 }
