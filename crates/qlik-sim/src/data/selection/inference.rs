@@ -13,7 +13,7 @@
 
 use std::collections::VecDeque;
 
-use crate::data::app::{App, NULL};
+use crate::data::app::App;
 
 /// The symbols of a key field one side of the graph allows (`None`: no
 /// selection reaches from that side, every symbol is allowed).
@@ -118,44 +118,45 @@ impl<'a> Inference<'a> {
         intersect(std::iter::once(&self.selected[field]).chain(others))
     }
 
-    /// Per row of table `t`: 0 when every restriction allows it, `k + 1`
-    /// when only key `k`'s does not, `u32::MAX` otherwise.
-    fn misses(&self, t: usize) -> Vec<u32> {
+    /// The rows of table `t` that its base and every restriction reaching
+    /// it but that of key `except` allow (`None`: every row).
+    fn allowed_rows(&self, t: usize, except: Option<usize>) -> Option<Vec<bool>> {
         let table = &self.app.tables[t];
-        let mut miss: Vec<u32> = match &self.base[t] {
-            None => vec![0; table.rows],
-            Some(on) => on.iter().map(|on| if *on { 0 } else { u32::MAX }).collect(),
-        };
+        let mut rows = self.base[t].clone();
         for (k, allowed) in self.incoming[t].iter().enumerate() {
-            let Some(allowed) = allowed else { continue };
+            let Some(allowed) = allowed.as_ref().filter(|_| Some(k) != except) else {
+                continue;
+            };
+            let on = rows.get_or_insert_with(|| vec![true; table.rows]);
             let (column, _) = self.keys[t][k];
-            let mark = k as u32 + 1;
-            for (m, symbol) in miss.iter_mut().zip(&table.columns[column]) {
-                if !allows(allowed, *symbol) {
-                    *m = if *m == 0 { mark } else { u32::MAX };
-                }
+            for (flag, symbol) in on.iter_mut().zip(&table.columns[column]) {
+                *flag &= allows(allowed, *symbol);
             }
         }
-        miss
+        rows
     }
 
     /// Recomputes what table `t` passes on through each key; returns the
     /// keys whose restriction changed.
     fn pass_on(&mut self, t: usize) -> Vec<usize> {
-        let restricted: Vec<usize> = (0..self.keys[t].len())
-            .filter(|k| self.incoming[t][*k].is_some())
-            .collect();
-        let miss = self.misses(t);
         let table = &self.app.tables[t];
+        // The rows every restriction allows: what passes through a key no
+        // restriction arrives by (computed once, when needed).
+        let mut all: Option<Option<Vec<bool>>> = None;
         let mut changed = Vec::new();
         for (k, (column, field)) in self.keys[t].iter().enumerate() {
-            let open = self.base[t].is_none() && restricted.iter().all(|r| *r == k);
-            let next: Allowed = (!open).then(|| {
+            let own;
+            let rows = if self.incoming[t][k].is_some() {
+                own = self.allowed_rows(t, Some(k));
+                &own
+            } else {
+                all.get_or_insert_with(|| self.allowed_rows(t, None))
+            };
+            let next: Allowed = rows.as_ref().map(|rows| {
                 let mut here = vec![false; self.app.fields[*field].values.len()];
-                let mark = k as u32 + 1;
-                for (m, symbol) in miss.iter().zip(&table.columns[*column]) {
-                    if (*m == 0 || *m == mark) && *symbol != NULL {
-                        here[*symbol as usize] = true;
+                for (on, symbol) in rows.iter().zip(&table.columns[*column]) {
+                    if let Some(flag) = here.get_mut(*symbol as usize) {
+                        *flag |= *on;
                     }
                 }
                 here
@@ -225,13 +226,9 @@ pub(super) fn infer(
     inference.run();
     let rows: Vec<Vec<bool>> = (0..app.tables.len())
         .map(|t| {
-            let open =
-                inference.base[t].is_none() && inference.incoming[t].iter().all(Option::is_none);
-            if open {
-                vec![true; app.tables[t].rows]
-            } else {
-                inference.misses(t).iter().map(|m| *m == 0).collect()
-            }
+            inference
+                .allowed_rows(t, None)
+                .unwrap_or_else(|| vec![true; app.tables[t].rows])
         })
         .collect();
     let possible = (0..app.fields.len())
@@ -254,8 +251,8 @@ pub(super) fn infer(
             };
             let mut here = vec![false; field.values.len()];
             for (symbol, on) in app.tables[*t].columns[*column].iter().zip(&rows[*t]) {
-                if *on && *symbol != NULL {
-                    here[*symbol as usize] = true;
+                if let Some(flag) = here.get_mut(*symbol as usize) {
+                    *flag |= *on;
                 }
             }
             here
