@@ -564,4 +564,10 @@ fn unlinked_records_stay_possible_and_count_under_null() {
     assert_eq!(groups[&Some("a10".to_owned())][0], Some(1.0));
     assert_eq!(groups[&None][0], Some(6.0), "{groups:?}");
     assert_eq!(totals[0], Some(7.0));
+    // `qNullSuppression` on the dimension drops the null row.
+    let mut properties = cube_properties(&case, &["A1"]);
+    properties["qHyperCubeDef"]["qDimensions"][0]["qNullSuppression"] = json!(true);
+    let cube = &layout(&ctx, &properties)["qHyperCube"];
+    assert_eq!(cube["qSize"]["qcy"], 1, "{cube}");
+    assert_eq!(cube["qDataPages"][0]["qMatrix"][0][0]["qText"], "a10");
 }

@@ -279,6 +279,14 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
         .into_iter()
         .map(|r| (r.dims, spread(&r.values)))
         .collect();
+    // A dimension with `qNullSuppression` drops the rows where it is null.
+    let suppressed: Vec<usize> = (dim_defs.iter().enumerate())
+        .filter(|(_, d)| d["qNullSuppression"].as_bool().unwrap_or(false))
+        .map(|(i, _)| i)
+        .collect();
+    if !suppressed.is_empty() {
+        rows.retain(|(symbols, _)| suppressed.iter().all(|i| symbols.get(*i) != Some(&NULL)));
+    }
     if def["qSuppressZero"].as_bool().unwrap_or(false) && !parsed.is_empty() {
         rows.retain(|(_, values)| values.iter().any(|v| v.is_some_and(|x| x != 0.0)));
     }
