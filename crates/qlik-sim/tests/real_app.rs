@@ -33,6 +33,8 @@ struct Seen {
     lists: usize,
     /// Those with an excluded value: id and field.
     lists_with_excluded: Vec<String>,
+    /// Per list box: its id, handle and the element number of its first value.
+    list_handles: Vec<(String, i64, i64)>,
 }
 
 /// True when a hypercube layout holds a dimension or measure in error.
@@ -76,7 +78,11 @@ async fn walk(ws: &mut Ws, next_id: &mut i64, handle: i64, id: &str, seen: &mut 
         assert!(data.get("error").is_none(), "{id}: {data}");
         if list.get("qError").is_none() {
             seen.lists += 1;
-            let excluded = data["result"]["qDataPages"][0]["qMatrix"]
+            let matrix = &data["result"]["qDataPages"][0]["qMatrix"];
+            if let Some(first) = matrix[0][0]["qElemNumber"].as_i64() {
+                seen.list_handles.push((id.to_owned(), handle, first));
+            }
+            let excluded = matrix
                 .as_array()
                 .into_iter()
                 .flatten()
@@ -140,10 +146,12 @@ async fn every_sheet_and_master_object_of_a_real_app_lays_out() {
         assert!(!tops.is_empty(), "{app}: no sheet or master object");
         let mut next_id = 100;
         let mut seen = Seen::default();
+        let mut handles = Vec::new();
         for id in &tops {
             next_id += 1;
             let opened = call(&mut ws, next_id, doc, "GetObject", json!([id])).await;
             let handle = handle_of(&opened, id);
+            handles.push(handle);
             walk(&mut ws, &mut next_id, handle, id, &mut seen).await;
         }
         println!(
@@ -168,5 +176,26 @@ async fn every_sheet_and_master_object_of_a_real_app_lays_out() {
             "{app}: list boxes with an excluded value and no selection: {:?}",
             seen.lists_with_excluded
         );
+        // A selection in each list box in turn travels through the whole
+        // model: everything still lays out.
+        for (list_id, list, value) in &seen.list_handles {
+            next_id += 1;
+            call(&mut ws, next_id, doc, "ClearAll", json!([])).await;
+            next_id += 1;
+            let page = json!(["/qListObjectDef", [value], false]);
+            let selected = call(&mut ws, next_id, *list, "SelectListObjectValues", page).await;
+            assert_eq!(selected["result"]["qSuccess"], true, "{app}: {selected}");
+            let mut after = Seen::default();
+            for (id, handle) in tops.iter().zip(&handles) {
+                walk(&mut ws, &mut next_id, *handle, id, &mut after).await;
+            }
+            println!(
+                "{app}, a value selected in {list_id}: {} charts computed ({} with no row), \
+                 {} list boxes with an excluded value",
+                after.charts,
+                after.empty_charts.len(),
+                after.lists_with_excluded.len()
+            );
+        }
     }
 }
