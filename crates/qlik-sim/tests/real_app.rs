@@ -27,7 +27,8 @@ struct Seen {
     charts: usize,
     /// Those with no row (`qSize.qcy == 0`): id and type.
     empty_charts: Vec<String>,
-    /// Charts left out: a measure or dimension the simulator does not compute.
+    /// Charts left out: a measure or dimension the simulator does not
+    /// compute, or a join past its limit (`qError`).
     uncomputed: usize,
     /// List boxes on a field of the data model.
     lists: usize,
@@ -156,7 +157,7 @@ async fn every_sheet_and_master_object_of_a_real_app_lays_out() {
         }
         println!(
             "{app}: {} sheets and master objects, {} objects laid out; {} charts computed \
-             ({} with no row), {} left out (set analysis or a calculated dimension); \
+             ({} with no row), {} left out (set analysis, a calculated dimension, a join too large); \
              {} list boxes ({} with an excluded value)",
             tops.len(),
             seen.objects,

@@ -27,7 +27,14 @@ pub struct Cube {
     pub rows: Vec<CubeRow>,
     /// Measure values over all associated rows.
     pub totals: Vec<Option<f64>>,
+    /// Not computed: a join would pass [`JOIN_LIMIT`] rows (no rows, null
+    /// totals).
+    pub too_large: bool,
 }
+
+/// The most rows a cube joins (each holds a row number per table joined);
+/// past it the cube is not computed rather than exhausting memory.
+pub const JOIN_LIMIT: usize = 10_000_000;
 
 /// The combinations of dimension symbols met so far, numbered in order of
 /// appearance; densely indexed when there are few possible combinations.
@@ -113,6 +120,17 @@ struct Joined {
 /// values the measures' records meet. Expressions must be valid and use known
 /// fields (checked by the caller).
 pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures: &[Expr]) -> Cube {
+    compute_within(app, associations, dims, measures, JOIN_LIMIT)
+}
+
+/// [`compute`], joining at most `limit` rows.
+fn compute_within(
+    app: &App,
+    associations: &Associations,
+    dims: &[usize],
+    measures: &[Expr],
+    limit: usize,
+) -> Cube {
     let aggregates: Vec<(Aggregation, bool, &Expr)> = measures
         .iter()
         .flat_map(|m| m.aggregates())
@@ -137,6 +155,7 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
         return Cube {
             rows: Vec::new(),
             totals: evaluate(&vec![&empty; aggregates.len()]),
+            too_large: false,
         };
     }
     let fields_of = |e: &Expr| -> Vec<usize> {
@@ -170,7 +189,7 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
     }
 
     let mut groups = Groups::new(app, dims);
-    let joins: Vec<Joined> = distinct_bases
+    let joins: Option<Vec<Joined>> = distinct_bases
         .iter()
         .map(|base| {
             let mut fields = dims.to_vec();
@@ -180,7 +199,7 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
                 }
             }
             let tree = Tree::new(app, associations, *base, &fields);
-            let rows = tree.join(app, associations);
+            let rows = tree.join(app, associations, limit)?;
             let dim_columns: Vec<(usize, &[u32])> = dims
                 .iter()
                 .map(|d| {
@@ -193,13 +212,20 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
                 column.get(rows[at][i] as usize).copied().unwrap_or(NULL)
             };
             let assigned = groups.assign(rows[0].len(), symbol);
-            Joined {
+            Some(Joined {
                 tree,
                 rows,
                 groups: assigned,
-            }
+            })
         })
         .collect();
+    let Some(joins) = joins else {
+        return Cube {
+            rows: Vec::new(),
+            totals: vec![None; measures.len()],
+            too_large: true,
+        };
+    };
     let group_count = groups.keys.len();
 
     let mut accumulators: Vec<Vec<Accumulator>> = Vec::with_capacity(aggregates.len());
@@ -224,6 +250,7 @@ pub fn compute(app: &App, associations: &Associations, dims: &[usize], measures:
     Cube {
         rows,
         totals: evaluate(&totals.iter().collect::<Vec<_>>()),
+        too_large: false,
     }
 }
 
@@ -277,4 +304,30 @@ fn accumulate(
         }
     }
     (per_group, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::selection::Selections;
+
+    #[test]
+    fn a_join_past_the_limit_is_not_computed() {
+        let mut app = App::new("t", "t");
+        let rows = |n: usize| (0..n).map(|i| vec![i.to_string()]).collect::<Vec<_>>();
+        // No shared field: the two tables are cross joined (25 rows).
+        app.add_table("A", &["X".into()], rows(5));
+        app.add_table("B", &["Y".into()], rows(5));
+        let associations = Selections::default().associate(&app, None);
+        let dims = [app.field("X").unwrap(), app.field("Y").unwrap()];
+        let count = Expr::parse("Count(X)").unwrap();
+        let measures = std::slice::from_ref(&count);
+        let within = compute_within(&app, &associations, &dims, measures, 25);
+        assert!(!within.too_large);
+        assert_eq!(within.rows.len(), 25);
+        let past = compute_within(&app, &associations, &dims, measures, 24);
+        assert!(past.too_large);
+        assert!(past.rows.is_empty());
+        assert_eq!(past.totals, [None]);
+    }
 }

@@ -236,7 +236,13 @@ impl Tree {
     /// tree: the row of that table in each joined row, [`NULL`] where no
     /// associated row links (a left outer join from the base: no base row is
     /// lost). Joined rows come base row by base row, in order.
-    pub(super) fn join(&self, app: &App, associations: &Associations) -> Vec<Vec<u32>> {
+    /// `None` when the join passes `limit` rows.
+    pub(super) fn join(
+        &self,
+        app: &App,
+        associations: &Associations,
+        limit: usize,
+    ) -> Option<Vec<Vec<u32>>> {
         let base_rows = associations.associated_rows(self.tables[0]);
         let mut joined = vec![Vec::new(); self.tables.len()];
         // Lookups only (one joined row per base row), a column at a time.
@@ -255,33 +261,47 @@ impl Tree {
                     .collect();
                 joined[at + 1] = column;
             }
-            return joined;
+            return Some(joined);
         }
         let mut current = vec![0u32; self.tables.len()];
         for row in base_rows {
             current[0] = *row;
-            self.expand(app, 1, &mut current, &mut joined);
+            if !self.expand(app, 1, &mut current, &mut joined, limit) {
+                return None;
+            }
         }
-        joined
+        Some(joined)
     }
 
-    fn expand(&self, app: &App, at: usize, current: &mut [u32], joined: &mut [Vec<u32>]) {
+    /// Adds the joined rows of `current` from table `at` on; false once
+    /// there are more than `limit` rows.
+    fn expand(
+        &self,
+        app: &App,
+        at: usize,
+        current: &mut [u32],
+        joined: &mut [Vec<u32>],
+        limit: usize,
+    ) -> bool {
         if at == self.tables.len() {
             for (column, row) in joined.iter_mut().zip(current.iter()) {
                 column.push(*row);
             }
-            return;
+            return joined[0].len() <= limit;
         }
         let link = &self.links[at - 1];
         let parent = &app.tables[self.tables[link.parent]];
         let matches = link.matches(parent, current[link.parent]);
         if matches.is_empty() {
             current[at] = NULL;
-            self.expand(app, at + 1, current, joined);
+            return self.expand(app, at + 1, current, joined, limit);
         }
         for row in matches {
             current[at] = *row;
-            self.expand(app, at + 1, current, joined);
+            if !self.expand(app, at + 1, current, joined, limit) {
+                return false;
+            }
         }
+        true
     }
 }

@@ -254,7 +254,11 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
         .iter()
         .filter_map(|p| p.as_ref().ok().cloned())
         .collect();
-    let Cube { mut rows, totals } = cube::compute(ctx.app, ctx.associations, &dims, &valid);
+    let Cube {
+        mut rows,
+        totals,
+        too_large,
+    } = cube::compute(ctx.app, ctx.associations, &dims, &valid);
     if dims.is_empty() {
         rows = vec![cube::CubeRow {
             dims: Vec::new(),
@@ -315,6 +319,9 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
     });
     if missing_dim {
         layout["qError"] = json!({"qErrorCode": 2});
+    } else if too_large {
+        // LOCERR_CALC_HEAP_ERROR, "Out of object memory".
+        layout["qError"] = json!({"qErrorCode": 7002});
     }
     CubeView { matrix, layout }
 }
