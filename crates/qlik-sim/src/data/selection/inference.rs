@@ -107,9 +107,8 @@ impl<'a> Inference<'a> {
         }
     }
 
-    /// What reaches table `t` through key field `field` (held there as its
-    /// key `k`): the field's selection and what every other table holding the
-    /// field passes on.
+    /// What reaches table `t` through key field `field`: the field's
+    /// selection and what every other table holding the field passes on.
     fn arriving(&self, field: usize, t: usize) -> Allowed {
         let others = self.holders[field]
             .iter()
