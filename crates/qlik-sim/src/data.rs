@@ -14,6 +14,7 @@ mod objects;
 mod sample;
 mod selection;
 mod support;
+mod synthetic;
 
 pub use app::{App, Cell, Field, Table};
 pub use app_objects::{AppObject, AppObjects};

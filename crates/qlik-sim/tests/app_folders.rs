@@ -277,3 +277,38 @@ fn the_sample_folder_is_an_unbuilt_app() {
     let value: Vec<&Value> = app.library.variables.iter().map(|v| &v["qName"]).collect();
     assert_eq!(value, [&json!("vTotalSales"), &json!("vMarginTarget")]);
 }
+
+/// Two tables sharing two fields are linked by a synthetic key, as Qlik
+/// links them: a selection keeps the other table's rows with the same
+/// *combination*, not those matching each field separately.
+#[test]
+fn tables_sharing_two_fields_link_by_their_combination() {
+    let apps = tempfile::tempdir().unwrap();
+    let dir = apps.path().join("budget");
+    write(
+        &dir.join("app.toml"),
+        "id = \"budget\"\nname = \"Budget\"\n",
+    );
+    write(
+        &dir.join("Sales.csv"),
+        "Year,Shop,Amount\n2024,N,10\n2025,S,20\n",
+    );
+    write(
+        &dir.join("Budget.csv"),
+        "Year,Shop,Plan\n2024,S,9\n2025,N,7\n",
+    );
+    let app = qlik_sim::data::load_app(&dir).unwrap();
+    let tables: Vec<&str> = app.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tables, ["Budget", "Sales", "$Syn 1 Table"]);
+    let (amount, plan) = (app.field("Amount").unwrap(), app.field("Plan").unwrap());
+    let mut selections = qlik_sim::data::Selections::default();
+    selections.select(amount, &[0, 1], false);
+    let associations = selections.associate(&app, None);
+    // Both years and both shops stay possible, but no budget row has a
+    // combination of a selected sale (field by field, both would).
+    let states = selections.states(&app, &associations, plan);
+    assert_eq!(states, [qlik_sim::data::State::X; 2]);
+    let year = app.field("Year").unwrap();
+    let states = selections.states(&app, &associations, year);
+    assert_eq!(states, [qlik_sim::data::State::O; 2]);
+}

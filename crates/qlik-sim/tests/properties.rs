@@ -2,24 +2,37 @@
 //!
 //! Random small apps (2–3 tables linked by shared key fields, as a star on one
 //! key or a chain of two keys; a handful of rows; small value domains with
-//! nulls) and random selections on 1–2 fields. The reference enumerates the
-//! natural join of all tables (equal, non-null values on shared field names):
+//! nulls, each table drawing its keys from a shifted domain so that some key
+//! values are in one table only) and random selections on 1–2 fields. The
+//! reference is Qlik's association, a full natural outer join of the tables
+//! (docs/qlik-protocol.md, "Logical inference"), enumerated: every *maximal*
+//! set of rows, at most one per table, that agree on the fields they share
+//! (equal, non-null values) and are connected through them. A set satisfies
+//! the selections when, for each selected field, one of its rows holds a
+//! selected value.
 //!
-//! - a value is possible iff it occurs in a joined row that satisfies all
-//!   selections; alternative iff it is not selected and occurs in a joined row
-//!   that satisfies the selections of all *other* fields; a selected value
-//!   that is not possible is selected-excluded (`XS`);
+//! - a value is possible iff a satisfying set has it; alternative iff it is
+//!   not selected and a set satisfying the selections of all *other* fields
+//!   has it; a selected value that is not possible is selected-excluded
+//!   (`XS`); with no selection every value is possible, linked or not;
 //! - a measure aggregates over the *records* of its field's table (Qlik does
 //!   not multiply a record by the join): `Sum(V)`/`Count(V)` by a dimension
-//!   value cover each record of V's table once per dimension value it is
-//!   associated with in a joined row satisfying all selections; totals cover
-//!   each such record once.
+//!   value cover each record of V's table once per dimension value (null when
+//!   the set has no row holding the dimension) of a satisfying set holding
+//!   the record; totals cover each such record once. The groups are the
+//!   dimension values of the satisfying sets holding a measured record.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use qlik_sim::data::{App, Context, Selections, State, layout};
 use serde_json::{Value, json};
+
+mod outer_join;
+
+use outer_join::{
+    Aggregates, Case, TableData, measures, outer_join, reference_cube, reference_states,
+};
 
 /// How the tables are linked.
 #[derive(Debug, Clone, Copy)]
@@ -28,25 +41,6 @@ enum Shape {
     Star,
     /// `T0(K1)`, `T1(K1, K2)`, `T2(K2)`.
     Chain,
-}
-
-/// One table: headers and rows (`None` = null).
-#[derive(Debug, Clone)]
-struct TableData {
-    name: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<Option<String>>>,
-}
-
-#[derive(Debug, Clone)]
-struct Case {
-    tables: Vec<TableData>,
-    /// (field name, picks: bit i selects the field's i-th value).
-    selections: Vec<(String, u8)>,
-    /// Dimension of the checked hypercube.
-    dimension: String,
-    /// The tables whose fields are measured (one or two).
-    measured: Vec<usize>,
 }
 
 fn key_fields(shape: Shape, tables: usize, t: usize) -> Vec<&'static str> {
@@ -70,6 +64,7 @@ fn table(t: usize, keys: Vec<&'static str>) -> impl Strategy<Value = TableData> 
     let width = keys.len() + 2;
     let row = (
         proptest::collection::vec(cell(4, 8), keys.len()),
+        // Table t's keys are k{t}..k{t+3}: k0 is in table 0 only, and so on.
         cell(3, 6),
         cell(5, 5),
     );
@@ -80,8 +75,10 @@ fn table(t: usize, keys: Vec<&'static str>) -> impl Strategy<Value = TableData> 
         let rows = rows
             .into_iter()
             .map(|(ks, a, v)| {
-                let mut row: Vec<Option<String>> =
-                    ks.into_iter().map(|k| k.map(|k| format!("k{k}"))).collect();
+                let mut row: Vec<Option<String>> = ks
+                    .into_iter()
+                    .map(|k| k.map(|k| format!("k{}", k as usize + t)))
+                    .collect();
                 row.push(a.map(|a| format!("a{t}{a}")));
                 row.push(v.map(|v| v.to_string()));
                 debug_assert_eq!(row.len(), width);
@@ -170,154 +167,6 @@ fn select(app: &App, case: &Case) -> (Selections, BTreeMap<String, BTreeSet<Stri
     (selections, texts)
 }
 
-/// A row of the natural join: the row of each table, the value of each field.
-struct Joined {
-    rows: Vec<usize>,
-    values: BTreeMap<String, Option<String>>,
-}
-
-fn natural_join(tables: &[TableData]) -> Vec<Joined> {
-    let mut partial = vec![Joined {
-        rows: Vec::new(),
-        values: BTreeMap::new(),
-    }];
-    for table in tables {
-        let mut next = Vec::new();
-        for joined in &partial {
-            'rows: for (r, row) in table.rows.iter().enumerate() {
-                for (header, value) in table.headers.iter().zip(row) {
-                    if let Some(existing) = joined.values.get(header)
-                        && (existing.is_none() || existing != value)
-                    {
-                        continue 'rows;
-                    }
-                }
-                let mut values = joined.values.clone();
-                for (header, value) in table.headers.iter().zip(row) {
-                    values.insert(header.clone(), value.clone());
-                }
-                let mut rows = joined.rows.clone();
-                rows.push(r);
-                next.push(Joined { rows, values });
-            }
-        }
-        partial = next;
-    }
-    partial
-}
-
-fn satisfies(
-    joined: &Joined,
-    selections: &BTreeMap<String, BTreeSet<String>>,
-    skip: Option<&str>,
-) -> bool {
-    selections.iter().all(|(field, selected)| {
-        Some(field.as_str()) == skip
-            || joined.values[field]
-                .as_ref()
-                .is_some_and(|v| selected.contains(v))
-    })
-}
-
-fn reference_states(
-    joined: &[Joined],
-    selections: &BTreeMap<String, BTreeSet<String>>,
-    field: &str,
-    values: &[String],
-) -> Vec<State> {
-    let occurs = |skip: Option<&str>| -> BTreeSet<String> {
-        joined
-            .iter()
-            .filter(|j| satisfies(j, selections, skip))
-            .filter_map(|j| j.values[field].clone())
-            .collect()
-    };
-    let possible = occurs(None);
-    let alternative = occurs(Some(field));
-    values
-        .iter()
-        .map(|v| match selections.get(field) {
-            None if possible.contains(v) => State::O,
-            None => State::X,
-            Some(selected) if selected.contains(v) => {
-                if possible.contains(v) {
-                    State::S
-                } else {
-                    State::XS
-                }
-            }
-            Some(_) if alternative.contains(v) => State::A,
-            Some(_) => State::X,
-        })
-        .collect()
-}
-
-/// The measures of each measured table `t`, in this order.
-fn measures(t: usize) -> [String; 5] {
-    [
-        format!("Sum(V{t})"),
-        format!("Count([V{t}])"),
-        format!("Min(V{t})"),
-        format!("Max(V{t})"),
-        format!("Count(DISTINCT A{t})"),
-    ]
-}
-
-/// (dimension value or null) → measure values, plus the totals.
-type Aggregates = (BTreeMap<Option<String>, Vec<Option<f64>>>, Vec<Option<f64>>);
-
-/// The measures over a set of records (rows) of each measured table.
-fn reference_measures(case: &Case, records: &[BTreeSet<usize>]) -> Vec<Option<f64>> {
-    let mut results = Vec::new();
-    for (t, records) in case.measured.iter().zip(records) {
-        let table = &case.tables[*t];
-        let width = table.headers.len();
-        let values: Vec<f64> = records
-            .iter()
-            .filter_map(|r| table.rows[*r][width - 1].as_ref())
-            .map(|v| v.parse().unwrap())
-            .collect();
-        let distinct: BTreeSet<&String> = records
-            .iter()
-            .filter_map(|r| table.rows[*r][width - 2].as_ref())
-            .collect();
-        results.extend([
-            Some(values.iter().fold(0.0, |a, b| a + b)),
-            Some(values.len() as f64),
-            values.iter().copied().reduce(f64::min),
-            values.iter().copied().reduce(f64::max),
-            Some(distinct.len() as f64),
-        ]);
-    }
-    results
-}
-
-fn reference_cube(
-    case: &Case,
-    joined: &[Joined],
-    selections: &BTreeMap<String, BTreeSet<String>>,
-) -> Aggregates {
-    let empty = || vec![BTreeSet::new(); case.measured.len()];
-    let mut groups: BTreeMap<Option<String>, Vec<BTreeSet<usize>>> = BTreeMap::new();
-    let mut all = empty();
-    for j in joined.iter().filter(|j| satisfies(j, selections, None)) {
-        let group = groups
-            .entry(j.values[&case.dimension].clone())
-            .or_insert_with(empty);
-        for (m, t) in case.measured.iter().enumerate() {
-            group[m].insert(j.rows[*t]);
-            all[m].insert(j.rows[*t]);
-        }
-    }
-    (
-        groups
-            .iter()
-            .map(|(d, records)| (d.clone(), reference_measures(case, records)))
-            .collect(),
-        reference_measures(case, &all),
-    )
-}
-
 fn number(cell: &Value) -> Option<f64> {
     cell["qNum"].as_f64()
 }
@@ -362,7 +211,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let app = build(case);
     let (selections, selected) = select(&app, case);
     let associations = selections.associate(&app, None);
-    let joined = natural_join(&case.tables);
+    let joined = outer_join(&case.tables);
 
     for (index, field) in app.fields.iter().enumerate() {
         let texts: Vec<String> = field.values.iter().map(|c| c.text.clone()).collect();
@@ -408,7 +257,7 @@ proptest! {
     })]
 
     #[test]
-    fn states_and_cubes_match_the_natural_join(case in case()) {
+    fn states_and_cubes_match_the_full_outer_join(case in case()) {
         check(&case)?;
     }
 }
@@ -452,4 +301,60 @@ fn many_to_many_records_count_once_per_dimension_value() {
         measured: vec![1],
     };
     check(&case).unwrap();
+}
+
+/// Keys missing in the other table, with no selection: every value stays
+/// possible, and the records no dimension row links count under a null
+/// dimension value (a natural inner join would drop them all).
+#[test]
+fn unlinked_records_stay_possible_and_count_under_null() {
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let rows = |data: &[&[&str]]| -> Vec<Vec<Option<String>>> {
+        data.iter()
+            .map(|r| r.iter().map(|c| some(c)).collect())
+            .collect()
+    };
+    let headers = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let case = Case {
+        tables: vec![
+            TableData {
+                name: "T0".into(),
+                headers: headers(&["K", "A0", "V0"]),
+                rows: rows(&[&["k1", "a00", "1"], &["k9", "a01", "2"], &["", "a00", "4"]]),
+            },
+            TableData {
+                name: "T1".into(),
+                headers: headers(&["K", "A1", "V1"]),
+                rows: rows(&[&["k1", "a10", "10"], &["k2", "a11", "20"]]),
+            },
+        ],
+        selections: Vec::new(),
+        dimension: "A1".into(),
+        measured: vec![0],
+    };
+    check(&case).unwrap();
+    let app = build(&case);
+    let selections = Selections::default();
+    let associations = selections.associate(&app, None);
+    for field in 0..app.fields.len() {
+        let states = selections.states(&app, &associations, field);
+        assert!(states.iter().all(|s| *s == State::O), "{states:?}");
+    }
+    let ctx = Context {
+        app: &app,
+        selections: &selections,
+        associations: &associations,
+        back_count: 0,
+        forward_count: 0,
+    };
+    let (groups, totals) = sim_cube(&ctx, &case);
+    assert_eq!(groups[&Some("a10".to_owned())][0], Some(1.0));
+    assert_eq!(groups[&None][0], Some(6.0), "{groups:?}");
+    assert_eq!(totals[0], Some(7.0));
+    // `qNullSuppression` on the dimension drops the null row.
+    let mut properties = cube_properties(&case, &["A1"]);
+    properties["qHyperCubeDef"]["qDimensions"][0]["qNullSuppression"] = json!(true);
+    let cube = &layout(&ctx, &properties)["qHyperCube"];
+    assert_eq!(cube["qSize"]["qcy"], 1, "{cube}");
+    assert_eq!(cube["qDataPages"][0]["qMatrix"][0][0]["qText"], "a10");
 }

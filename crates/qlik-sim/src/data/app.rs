@@ -204,7 +204,20 @@ impl App {
         self.tables.push(table);
     }
 
-    fn field_or_new(&mut self, name: &str) -> usize {
+    /// Rebuilds every field's list of tables from the tables' columns.
+    pub(super) fn relink(&mut self) {
+        for field in &mut self.fields {
+            field.tables.clear();
+        }
+        for (t, table) in self.tables.iter().enumerate() {
+            for (column, field) in table.fields.iter().enumerate() {
+                self.fields[*field].tables.push((t, column));
+            }
+        }
+    }
+
+    /// The index of a field by name, added if new.
+    pub(super) fn field_or_new(&mut self, name: &str) -> usize {
         if let Some(index) = self.field_index.get(name) {
             return *index;
         }

@@ -10,6 +10,7 @@ pub(crate) mod unbuild;
 use std::path::Path;
 
 use super::app::App;
+use super::synthetic::link_synthetic_keys;
 
 /// The file that marks an app folder of our own format.
 pub const MANIFEST: &str = "app.toml";
@@ -23,10 +24,13 @@ pub fn is_app_folder(dir: &Path) -> bool {
 
 /// Loads an app folder: `app.toml` when present, else an unbuilt app.
 /// Errors name the file and, where there is one, the line or object id.
+/// Tables sharing two or more fields are then linked by a synthetic key.
 pub fn load_app(dir: &Path) -> Result<App, String> {
-    if dir.join(MANIFEST).is_file() {
-        manifest::load(dir)
+    let mut app = if dir.join(MANIFEST).is_file() {
+        manifest::load(dir)?
     } else {
-        unbuild::load(dir)
-    }
+        unbuild::load(dir)?
+    };
+    link_synthetic_keys(&mut app);
+    Ok(app)
 }

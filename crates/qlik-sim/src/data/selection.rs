@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use super::app::App;
 
+mod inference;
+
 /// Selected symbols per field (absent: no selection on that field).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selections {
@@ -97,11 +99,8 @@ impl Selections {
         self.fields.remove(&field);
     }
 
-    /// What remains associated, ignoring the selection of `skip`.
-    ///
-    /// The rows matching the selections, then, until nothing changes, the rows
-    /// whose key values (fields held by several tables) are not on associated
-    /// rows of every table holding the key are excluded too (an inner join).
+    /// What remains associated, ignoring the selection of `skip`: Qlik's
+    /// logical inference from the selections ([`inference`]).
     pub fn associate(&self, app: &App, skip: Option<usize>) -> Associations {
         let (rows, possible) = self.propagate(app, skip, None);
         Associations {
@@ -134,161 +133,7 @@ impl Selections {
             }
             selected[*field] = Some(bitmap);
         }
-        // Rows matching the selections; `complete`: every row of the table is.
-        let mut complete = vec![true; app.tables.len()];
-        let mut rows: Vec<Vec<bool>> = app
-            .tables
-            .iter()
-            .enumerate()
-            .map(|(t, table)| {
-                let mut on = vec![true; table.rows];
-                for (column, field) in table.fields.iter().enumerate() {
-                    if let Some(bitmap) = &selected[*field] {
-                        for (flag, symbol) in on.iter_mut().zip(&table.columns[column]) {
-                            *flag &= bitmap.get(*symbol as usize).copied().unwrap_or(false);
-                        }
-                        complete[t] = false;
-                    }
-                }
-                on
-            })
-            .collect();
-
-        // The key columns of each table, and the key symbols on its associated
-        // rows; a null key links nothing, so its row must go.
-        let keys: Vec<Vec<(usize, usize)>> = app
-            .tables
-            .iter()
-            .map(|table| {
-                table
-                    .fields
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| app.fields[**f].tables.len() > 1)
-                    .map(|(c, f)| (c, *f))
-                    .collect()
-            })
-            .collect();
-        let mut stale = vec![false; app.tables.len()];
-        let mut present: Vec<Vec<Vec<bool>>> = app
-            .tables
-            .iter()
-            .enumerate()
-            .map(|(t, table)| {
-                keys[t]
-                    .iter()
-                    .map(|(column, field)| {
-                        let mut here = vec![false; app.fields[*field].values.len()];
-                        let symbols = &table.columns[*column];
-                        let mut null = false;
-                        if complete[t] {
-                            for symbol in symbols {
-                                match here.get_mut(*symbol as usize) {
-                                    Some(flag) => *flag = true,
-                                    None => null = true,
-                                }
-                            }
-                        } else {
-                            for (symbol, on) in symbols.iter().zip(&rows[t]) {
-                                match here.get_mut(*symbol as usize) {
-                                    Some(flag) => *flag |= *on,
-                                    None => null |= *on,
-                                }
-                            }
-                        }
-                        stale[t] |= null;
-                        here
-                    })
-                    .collect()
-            })
-            .collect();
-
-        // Until no table has rows with impossible keys: possible keys are
-        // those present in every table holding them.
-        let mut possible: Vec<Vec<bool>> = vec![Vec::new(); app.fields.len()];
-        loop {
-            for (f, field) in app.fields.iter().enumerate() {
-                if field.tables.len() < 2 {
-                    continue;
-                }
-                let mut result = vec![true; field.values.len()];
-                for (t, column) in &field.tables {
-                    let k = keys[*t].iter().position(|(c, _)| c == column).unwrap_or(0);
-                    for (r, p) in result.iter_mut().zip(&present[*t][k]) {
-                        *r &= *p;
-                    }
-                }
-                possible[f] = result;
-            }
-            let mut changed = false;
-            for (t, table) in app.tables.iter().enumerate() {
-                // The keys with symbols no longer possible (all keys when a
-                // row has a null key).
-                let check: Vec<usize> = (0..keys[t].len())
-                    .filter(|k| {
-                        stale[t]
-                            || present[t][*k]
-                                .iter()
-                                .zip(&possible[keys[t][*k].1])
-                                .any(|(here, p)| *here && !*p)
-                    })
-                    .collect();
-                stale[t] = false;
-                if check.is_empty() {
-                    continue;
-                }
-                // A column at a time, without branches on the data.
-                let on = &mut rows[t];
-                let mut dropped = false;
-                for k in check {
-                    let (column, field) = keys[t][k];
-                    let possible = &possible[field];
-                    for (flag, symbol) in on.iter_mut().zip(&table.columns[column]) {
-                        let linked = possible.get(*symbol as usize).copied().unwrap_or(false);
-                        dropped |= *flag && !linked;
-                        *flag &= linked;
-                    }
-                }
-                for (k, (column, field)) in keys[t].iter().enumerate() {
-                    let mut here = vec![false; app.fields[*field].values.len()];
-                    for (flag, symbol) in on.iter().zip(&table.columns[*column]) {
-                        if let Some(h) = here.get_mut(*symbol as usize) {
-                            *h |= *flag;
-                        }
-                    }
-                    present[t][k] = here;
-                }
-                if dropped {
-                    complete[t] = false;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-
-        // Every other field: the symbols on associated rows (all of them when
-        // no row of its table is excluded).
-        for (f, field) in app.fields.iter().enumerate() {
-            if field.tables.len() > 1 || only.is_some_and(|o| o != f) {
-                continue;
-            }
-            possible[f] = match field.tables.first() {
-                None => Vec::new(),
-                Some((t, _)) if complete[*t] => vec![true; field.values.len()],
-                Some((t, column)) => {
-                    let mut here = vec![false; field.values.len()];
-                    for (symbol, on) in app.tables[*t].columns[*column].iter().zip(&rows[*t]) {
-                        if let Some(flag) = here.get_mut(*symbol as usize) {
-                            *flag |= *on;
-                        }
-                    }
-                    here
-                }
-            };
-        }
-        (rows, possible)
+        inference::infer(app, &selected, only)
     }
 
     /// The state of every value of `field`, given the associations under all
@@ -388,14 +233,76 @@ mod tests {
         let orders: Vec<State> = selections.states(&app, &all, order);
         assert_eq!(orders, [State::O, State::X, State::O, State::O]);
         let regions = selections.states(&app, &all, region);
-        // EMEA selected, APAC alternative; LATAM has no orders at all, so it
-        // is excluded even without Region's own selection.
-        assert_eq!(regions, [State::S, State::A, State::X]);
+        // EMEA selected; without Region's own selection nothing is selected,
+        // so APAC and LATAM (no orders at all) are both alternatives.
+        assert_eq!(regions, [State::S, State::A, State::A]);
         // Selecting order 2 (APAC) as well excludes EMEA: selected-excluded.
         let o2 = app.fields[order].symbol("2").unwrap();
         selections.select(order, &[o2], false);
         let all = selections.associate(&app, None);
         assert_eq!(selections.states(&app, &all, region)[0], State::XS);
+    }
+
+    #[test]
+    fn with_no_selection_every_value_is_possible_even_unlinked_ones() {
+        let app = app();
+        let none = Selections::default();
+        let all = none.associate(&app, None);
+        assert!(all.rows.iter().flatten().all(|on| *on));
+        for field in 0..app.fields.len() {
+            let states = none.states(&app, &all, field);
+            assert!(states.iter().all(|s| *s == State::O), "{states:?}");
+        }
+    }
+
+    #[test]
+    fn a_selection_excludes_unlinked_rows_only_where_it_reaches() {
+        let mut app = app();
+        let rows = |data: &[&[&str]]| -> Vec<Vec<String>> {
+            data.iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect()
+        };
+        // Notes on order 1 and on order 9, which is in no other table.
+        app.add_table(
+            "Notes",
+            &["OrderID".into(), "Note".into()],
+            rows(&[&["1", "late"], &["9", "lost"]]),
+        );
+        let (order, note, region) = (
+            app.field("OrderID").unwrap(),
+            app.field("Note").unwrap(),
+            app.field("Region").unwrap(),
+        );
+        let mut selections = Selections::default();
+        // A note on order 1 (c1, EMEA): its customer's row, order 1; the
+        // other orders and regions are excluded, unlinked or not.
+        let late = app.fields[note].symbol("late").unwrap();
+        selections.select(note, &[late], false);
+        let all = selections.associate(&app, None);
+        assert_eq!(
+            selections.states(&app, &all, order),
+            [State::O, State::X, State::X, State::X, State::X]
+        );
+        assert_eq!(
+            selections.states(&app, &all, region),
+            [State::O, State::X, State::X]
+        );
+        // Order 9 only has a note: selecting it keeps order 9 possible and
+        // excludes every customer.
+        let lost = app.fields[note].symbol("lost").unwrap();
+        selections.select(note, &[lost], false);
+        let all = selections.associate(&app, None);
+        assert!(all.rows[1].iter().all(|on| !*on));
+        let nine = app.fields[order].symbol("9").unwrap() as usize;
+        assert_eq!(selections.states(&app, &all, order)[nine], State::O);
+        // A region: the note table, which no selection reaches through its
+        // own rows, keeps the note of order 1 and loses order 9's.
+        selections.clear(note);
+        let emea = app.fields[region].symbol("EMEA").unwrap();
+        selections.select(region, &[emea], false);
+        let all = selections.associate(&app, None);
+        assert_eq!(all.rows[2], [true, false]);
     }
 
     #[test]

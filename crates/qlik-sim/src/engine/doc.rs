@@ -42,7 +42,8 @@ pub(super) fn doc(call: Call<'_>, app: &Arc<App>) -> Result<Outcome, RpcError> {
             "qTitle": app.name, "qThumbnail": {}, "qHasSectionAccess": false}}))),
         "GetTablesAndKeys" => {
             let tables: Vec<Value> = app.tables.iter().map(|t| json!({
-                "qName": t.name, "qNoOfRows": t.rows, "qLoose": false, "qIsSynthetic": false,
+                "qName": t.name, "qNoOfRows": t.rows, "qLoose": false,
+                "qIsSynthetic": t.name.starts_with("$Syn "),
                 "qFields": t.fields.iter().map(|f| {
                     let field = &app.fields[*f];
                     json!({"qName": field.name, "qnPresentDistinctValues": field.values.len(),

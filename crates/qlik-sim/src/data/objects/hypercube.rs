@@ -254,7 +254,11 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
         .iter()
         .filter_map(|p| p.as_ref().ok().cloned())
         .collect();
-    let Cube { mut rows, totals } = cube::compute(ctx.app, ctx.associations, &dims, &valid);
+    let Cube {
+        mut rows,
+        totals,
+        too_large,
+    } = cube::compute(ctx.app, ctx.associations, &dims, &valid);
     if dims.is_empty() {
         rows = vec![cube::CubeRow {
             dims: Vec::new(),
@@ -279,6 +283,14 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
         .into_iter()
         .map(|r| (r.dims, spread(&r.values)))
         .collect();
+    // A dimension with `qNullSuppression` drops the rows where it is null.
+    let suppressed: Vec<usize> = (dim_defs.iter().enumerate())
+        .filter(|(_, d)| d["qNullSuppression"].as_bool().unwrap_or(false))
+        .map(|(i, _)| i)
+        .collect();
+    if !suppressed.is_empty() {
+        rows.retain(|(symbols, _)| suppressed.iter().all(|i| symbols.get(*i) != Some(&NULL)));
+    }
     if def["qSuppressZero"].as_bool().unwrap_or(false) && !parsed.is_empty() {
         rows.retain(|(_, values)| values.iter().any(|v| v.is_some_and(|x| x != 0.0)));
     }
@@ -307,6 +319,9 @@ pub(super) fn hypercube(ctx: &Context<'_>, def: &Value) -> CubeView {
     });
     if missing_dim {
         layout["qError"] = json!({"qErrorCode": 2});
+    } else if too_large {
+        // LOCERR_CALC_HEAP_ERROR, "Out of object memory".
+        layout["qError"] = json!({"qErrorCode": 7002});
     }
     CubeView { matrix, layout }
 }

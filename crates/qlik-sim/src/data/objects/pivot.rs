@@ -126,6 +126,9 @@ impl<'a> Pivot<'a> {
         });
         if shape.missing_dim {
             layout["qError"] = json!({"qErrorCode": 2});
+        } else if self.groups.too_large {
+            // LOCERR_CALC_HEAP_ERROR, "Out of object memory".
+            layout["qError"] = json!({"qErrorCode": 7002});
         }
         layout
     }

@@ -32,6 +32,8 @@ pub(super) struct Groups<'a> {
     index: Vec<Option<usize>>,
     /// Dimension set → combination of symbols → values of `valid`.
     cache: HashMap<Vec<usize>, Grouped>,
+    /// A group's join passed the limit: it was not computed.
+    pub too_large: bool,
 }
 
 impl<'a> Groups<'a> {
@@ -57,6 +59,7 @@ impl<'a> Groups<'a> {
             valid,
             index,
             cache: HashMap::new(),
+            too_large: false,
         }
     }
 
@@ -66,6 +69,7 @@ impl<'a> Groups<'a> {
         if !self.cache.contains_key(dims) {
             let fields: Vec<usize> = dims.iter().map(|d| self.fields[*d]).collect();
             let computed = cube::compute(self.ctx.app, self.ctx.associations, &fields, &self.valid);
+            self.too_large |= computed.too_large;
             let grouped = if dims.is_empty() {
                 HashMap::from([(Vec::new(), computed.totals)])
             } else {
