@@ -103,10 +103,25 @@ impl PageCache {
     pub fn new(max_kib: u64) -> Self {
         let bytes = max_kib.saturating_mul(1024);
         // quick_cache sizes its tables from an item estimate: a page is
-        // tens of KiB.
+        // tens of KiB. One shard: quick_cache splits the bound between its
+        // shards, and a sheet page of several hundred KiB (a scatter plot's
+        // points) would push the pages of its shard out while the others
+        // stay empty (loadtest --sheet: 8 users' sheet pages, 10 times
+        // slower with the default 8 shards). Hits take the shard's read lock.
         let pages = (bytes > 0).then(|| {
             let items = (bytes / (16 * 1024)).max(4) as usize;
-            quick_cache::sync::Cache::with_weighter(items, bytes, Weight)
+            let options = quick_cache::OptionsBuilder::new()
+                .estimated_items_capacity(items)
+                .weight_capacity(bytes)
+                .shards(1)
+                .build()
+                .expect("valid page cache options");
+            quick_cache::sync::Cache::with_options(
+                options,
+                Weight,
+                Default::default(),
+                Default::default(),
+            )
         });
         Self {
             inner: Arc::new(Inner {

@@ -12,6 +12,8 @@ use crate::error::AppError;
 pub mod bookmarks;
 pub mod downloads;
 #[cfg(feature = "ssr")]
+mod hypercubes;
+#[cfg(feature = "ssr")]
 mod lists;
 pub mod pivots;
 #[cfg(feature = "ssr")]
@@ -283,8 +285,17 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
     for master in &config.masters {
         let id = ObjectId::Master(master.id.clone());
         let raw = on.raw_layout(&id).await?;
-        let master_layout = mapping::parse_layout(raw.clone());
         let shown = mapping::master_view(master, &raw);
+        // A table's first page, a chart's points (at most DRAWN_ROWS), when
+        // the layout holds none (real apps' objects may fetch nothing).
+        let rows = match &shown {
+            MasterView::Table(def) => u64::from(def.page_size),
+            MasterView::Drawn(_) => DRAWN_ROWS,
+            _ => 0,
+        };
+        // Boxed: its engine call would grow this future's every poll.
+        let raw = Box::pin(hypercubes::with_data(on, &id, raw, rows)).await?;
+        let master_layout = mapping::parse_layout(raw.clone());
         let slot = match &shown {
             MasterView::ListBox(_) => CellSlot::Filter(view.filters.len()),
             MasterView::Table(_) => CellSlot::Table(view.tables.len()),
@@ -328,6 +339,12 @@ async fn build_view(on: &server::OnPage) -> Result<DashboardView, AppError> {
     }
     Ok(view)
 }
+
+/// Most rows of a drawn chart's hypercube fetched when its layout holds
+/// none (a scatter plot's points; Qlik's own scatter plot draws up to a few
+/// thousand before it bins them).
+#[cfg(feature = "ssr")]
+const DRAWN_ROWS: u64 = 2_000;
 
 /// A layout drawn by `crates/charts` (the options read once per page), or
 /// `None` when it draws a card instead.

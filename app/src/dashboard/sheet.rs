@@ -225,7 +225,9 @@ pub fn sheet_view<S: std::hash::BuildHasher>(
         return SheetView {
             class: String::new(),
             cells: Vec::new(),
-            notice: Some("This sheet is empty: nothing has been placed on it in Qlik Sense.".into()),
+            notice: Some(
+                "This sheet is empty: nothing has been placed on it in Qlik Sense.".into(),
+            ),
         };
     }
     SheetView {

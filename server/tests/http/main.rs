@@ -15,6 +15,7 @@ mod https_edge;
 mod live;
 mod login;
 mod outage;
+mod own_apps;
 mod page_cache;
 mod pages;
 mod pivots;
