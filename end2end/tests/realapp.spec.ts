@@ -22,7 +22,7 @@ import { evaluate } from './sim';
 
 const APP = 'consumer-sales';
 
-test.describe.configure({ timeout: 600_000 });
+test.describe.configure({ timeout: 300_000 });
 
 /** The pages of the top bar: [name, path]. */
 async function pages(page: Page): Promise<[string, string][]> {
@@ -70,13 +70,15 @@ test('R1. every sheet renders each cell; a bar shows the engine\'s value; a clic
       shown[key] = (shown[key] ?? 0) + 1;
     }
     await keepScreenshot(page, `real-app-${path.replace(/\W+/g, '-') || 'home'}`);
-    // A click on the first mark of each drawn type not yet tried selects.
+    // A click on a mark of each drawn type not yet tried selects: the last
+    // marks first, as they are drawn over any they overlap (points of equal
+    // values in a scatter plot).
     const marks = page.locator('figure[class*="qc-"] .qc-mark[role="button"]');
-    for (let i = 0; i < (await marks.count()); i += 1) {
+    for (let i = (await marks.count()) - 1; i >= 0; i -= 1) {
       const mark = marks.nth(i);
       const type = ((await mark.locator('xpath=ancestor::figure[1]').getAttribute('class')) ?? '').match(/qc-([a-z-]+)/)?.[1] ?? '';
       if (!type || selectable.has(type) || !(await mark.isVisible())) continue;
-      await mark.click();
+      await mark.click({ timeout: 15_000 });
       await expect(page.locator('.chip').first(), `a click on a ${type} mark selects`).toBeVisible();
       selectable.add(type);
       await clearAll(page);
