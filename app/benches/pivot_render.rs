@@ -15,20 +15,11 @@ use app::dashboard::mapping::pivot::{PivotShape, pivot};
 use app::dashboard::object_id::ObjectId;
 use criterion::{Criterion, criterion_group, criterion_main};
 use qlik::qix::layout::{HyperCube, NxPivotPage};
-use qlik_sim::data::{Context, Expand, Selections, layout, pivot_expand, pivot_page, sample_app};
-use serde_json::{Value, json};
+use qlik_sim::data::{Context, Selections, layout, pivot_expand, pivot_page, sample_app};
+use qlik_sim::testing::{EXPAND_ALL_LEFT, sample_pivot};
+use serde_json::json;
 
 const ROWS: usize = 100_000;
-
-fn definition() -> Value {
-    let dimension = |field: &str| json!({"qDef": {"qFieldDefs": [field]}});
-    json!({"qInfo": {"qId": "pivot", "qType": "pivot-table"}, "qHyperCubeDef": {
-        "qMode": "P", "qNoOfLeftDims": 3, "qAlwaysFullyExpanded": false,
-        "qDimensions": [dimension("Region"), dimension("Customer"), dimension("Product")],
-        "qMeasures": [{"qDef": {"qDef": "Sum(Sales)", "qLabel": "Sales"}},
-                      {"qDef": {"qDef": "Count(OrderID)", "qLabel": "Orders"}}],
-        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 50, "qHeight": 50}]}})
-}
 
 fn render(c: &mut Criterion) {
     let app = sample_app(ROWS);
@@ -41,15 +32,8 @@ fn render(c: &mut Criterion) {
         back_count: 0,
         forward_count: 0,
     };
-    let mut expanded = definition();
-    let all = Expand {
-        top: false,
-        expand: true,
-        row: 0,
-        col: 0,
-        all: true,
-    };
-    let state = pivot_expand(&ctx, &expanded, "/qHyperCubeDef", all)
+    let mut expanded = sample_pivot();
+    let state = pivot_expand(&ctx, &expanded, "/qHyperCubeDef", EXPAND_ALL_LEFT)
         .expect("a pivot")
         .expect("an expansion state");
     expanded["qHyperCubeDef"]["qExpansionState"] = state;

@@ -11,19 +11,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use qlik_sim::data::{Context, Expand, Selections, layout, pivot_expand, pivot_page, sample_app};
-use serde_json::{Value, json};
+use qlik_sim::data::{Context, Selections, layout, pivot_expand, pivot_page, sample_app};
+use qlik_sim::testing::{EXPAND_ALL_LEFT, sample_pivot};
+use serde_json::json;
 
 const ROWS: usize = 100_000;
-
-fn pivot() -> Value {
-    let dimension = |field: &str| json!({"qDef": {"qFieldDefs": [field]}});
-    json!({"qInfo": {"qId": "pivot", "qType": "pivot-table"}, "qHyperCubeDef": {
-        "qMode": "P", "qNoOfLeftDims": 3, "qAlwaysFullyExpanded": false,
-        "qDimensions": [dimension("Region"), dimension("Customer"), dimension("Product")],
-        "qMeasures": [{"qDef": {"qDef": "Sum(Sales)"}}, {"qDef": {"qDef": "Count(OrderID)"}}],
-        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 50, "qHeight": 50}]}})
-}
 
 fn pivots(c: &mut Criterion) {
     let app = sample_app(ROWS);
@@ -36,14 +28,8 @@ fn pivots(c: &mut Criterion) {
         back_count: 0,
         forward_count: 0,
     };
-    let collapsed = pivot();
-    let all = Expand {
-        top: false,
-        expand: true,
-        row: 0,
-        col: 0,
-        all: true,
-    };
+    let collapsed = sample_pivot();
+    let all = EXPAND_ALL_LEFT;
     let state = pivot_expand(&ctx, &collapsed, "/qHyperCubeDef", all)
         .expect("a pivot")
         .expect("a new expansion state");

@@ -16,6 +16,28 @@ pub fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// The benchmarks' large pivot table over the sample app, collapsed:
+/// Region, Customer and Product on the left, `Sum(Sales)` and
+/// `Count(OrderID)` on top, a 50 × 50 initial fetch.
+pub fn sample_pivot() -> serde_json::Value {
+    let dimension = |field: &str| serde_json::json!({"qDef": {"qFieldDefs": [field]}});
+    serde_json::json!({"qInfo": {"qId": "pivot", "qType": "pivot-table"}, "qHyperCubeDef": {
+        "qMode": "P", "qNoOfLeftDims": 3, "qAlwaysFullyExpanded": false,
+        "qDimensions": [dimension("Region"), dimension("Customer"), dimension("Product")],
+        "qMeasures": [{"qDef": {"qDef": "Sum(Sales)", "qLabel": "Sales"}},
+                      {"qDef": {"qDef": "Count(OrderID)", "qLabel": "Orders"}}],
+        "qInitialDataFetch": [{"qTop": 0, "qLeft": 0, "qWidth": 50, "qHeight": 50}]}})
+}
+
+/// `ExpandLeft` with `qAll`: every left node expanded.
+pub const EXPAND_ALL_LEFT: crate::data::Expand = crate::data::Expand {
+    top: false,
+    expand: true,
+    row: 0,
+    col: 0,
+    all: true,
+};
+
 /// Writes a private PKI as a Qlik site has it into `dir`: a CA (`root.pem`),
 /// a server certificate for 127.0.0.1 (`server.pem`, `server_key.pem`) and a
 /// client certificate (`client.pem`, `client_key.pem`, and both in

@@ -209,11 +209,11 @@ async fn a_server_restarted_while_qlik_is_away_serves_the_kept_view() {
     second.stop().await;
 }
 
-#[tokio::test]
-async fn a_slow_engine_gets_the_kept_view_at_the_deadline_then_live_data() {
-    let app = TestServer::start_with(|config| {
+/// A server whose pages wait 1 s for Qlik, showing a small page (the engine
+/// answers one call at a time per session): a list box and a KPI.
+async fn slow_deadline_server() -> TestServer {
+    TestServer::start_with(|config| {
         config.qlik.request_timeout = Duration::from_secs(1);
-        // A small page: the engine answers one call at a time per session.
         let page = &mut config.dashboard;
         page.filters.truncate(1);
         page.kpis.truncate(1);
@@ -221,7 +221,12 @@ async fn a_slow_engine_gets_the_kept_view_at_the_deadline_then_live_data() {
         page.tables.clear();
         page.masters.clear();
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn a_slow_engine_gets_the_kept_view_at_the_deadline_then_live_data() {
+    let app = slow_deadline_server().await;
     app.login("alice", "alice-password").await;
     let live = app.dashboard().await;
     kept_in(app.dir.path()).await;
@@ -254,16 +259,7 @@ async fn a_slow_engine_gets_the_kept_view_at_the_deadline_then_live_data() {
 
 #[tokio::test]
 async fn a_slow_computation_no_tab_waits_for_is_cancelled_on_the_engine() {
-    let app = TestServer::start_with(|config| {
-        config.qlik.request_timeout = Duration::from_secs(1);
-        let page = &mut config.dashboard;
-        page.filters.truncate(1);
-        page.kpis.truncate(1);
-        page.charts.clear();
-        page.tables.clear();
-        page.masters.clear();
-    })
-    .await;
+    let app = slow_deadline_server().await;
     app.login("alice", "alice-password").await;
     app.dashboard().await;
     kept_in(app.dir.path()).await;

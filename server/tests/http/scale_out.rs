@@ -80,6 +80,13 @@ impl Site {
         response.json().await.unwrap()
     }
 
+    /// Selects the first value of the first list box through `on`.
+    async fn select_first_value(&self, on: &TestServer) {
+        let view = self.dashboard(on).await;
+        let answer = self.call(on, "/api/select", &first_value(&view)).await;
+        assert_eq!(answer.status(), 200);
+    }
+
     async fn events(&self, on: &TestServer) -> EventStream {
         let response = self
             .browser
@@ -347,13 +354,7 @@ async fn parallel_first_logins_of_one_user_on_two_instances_all_succeed_on_one_q
 async fn when_one_instance_dies_the_other_serves_the_same_selections_on_the_same_qlik_session() {
     let site = Site::start(|_| {}).await;
     site.login(&site.a, "alice-password").await;
-    let view = site.dashboard(&site.a).await;
-    assert_eq!(
-        site.call(&site.a, "/api/select", &first_value(&view))
-            .await
-            .status(),
-        200
-    );
+    site.select_first_value(&site.a).await;
     let selected = site.dashboard(&site.a).await["selections"].clone();
     assert!(!selected["chips"].as_array().unwrap().is_empty());
     let sessions = site.qlik_sessions().await;
@@ -387,13 +388,7 @@ async fn when_one_instance_dies_the_other_serves_the_same_selections_on_the_same
 async fn with_qlik_away_either_instance_serves_the_view_kept_by_the_other() {
     let site = Site::start(|_| {}).await;
     site.login(&site.a, "alice-password").await;
-    let view = site.dashboard(&site.a).await;
-    assert_eq!(
-        site.call(&site.a, "/api/select", &first_value(&view))
-            .await
-            .status(),
-        200
-    );
+    site.select_first_value(&site.a).await;
     let live = site.dashboard(&site.a).await;
     let field = live["selections"]["chips"][0]["field"]
         .as_str()
