@@ -13,8 +13,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::task::JoinHandle;
 
+use super::DashboardView;
 use super::server::{self, OnPage};
-use super::{DashboardView, live_view};
+use super::view::live_view;
 use crate::dashboard::pages::Page;
 use crate::dashboard::stale::{STALE_HEADER, StaleNotice, StaleReason, selections_text};
 use crate::error::AppError;

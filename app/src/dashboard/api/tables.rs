@@ -145,7 +145,7 @@ pub async fn sort_table(
         let hub_id = on.page.hub_id(&table.id);
         on.engine.set_soft_patches(&hub_id, patches).await?;
         let layout = on.layout(&table.id).await?;
-        let pages = super::first_pages(&layout);
+        let pages = super::view::first_pages(&layout);
         Ok(mapping::table(&table.id, &table.def, &layout, &pages))
     })
     .await
