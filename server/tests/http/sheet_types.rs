@@ -120,12 +120,7 @@ async fn a_text_image_object_shows_its_text_and_measure_values_which_follow_sele
     assert!(cell.contains("<span class=\"qc-text-label\">Sales</span>"));
     assert!(cell.contains("<span class=\"qc-text-label\">Margin %</span>"));
 
-    let view: serde_json::Value = app
-        .call("/api/dashboard", "page=types")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: serde_json::Value = app.page_view("types").await;
     let before = drawn(&view, "gallery-notes")["html"]
         .as_str()
         .unwrap()
@@ -147,12 +142,7 @@ async fn a_text_image_object_shows_its_text_and_measure_values_which_follow_sele
         )
         .await;
     assert_eq!(answer.status(), 200);
-    let view: serde_json::Value = app
-        .call("/api/dashboard", "page=types")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: serde_json::Value = app.page_view("types").await;
     let after = drawn(&view, "gallery-notes")["html"].as_str().unwrap();
     assert_ne!(value(&before), value(after), "the sales of one segment");
     app.stop().await;
@@ -174,12 +164,7 @@ async fn list_boxes_without_initial_data_get_their_values_from_the_engine() {
     assert!(object(&html, "gallery-segment-list").contains("Small Business"));
     assert!(object(&html, "gallery-region-list").contains("Nordics"));
 
-    let view: serde_json::Value = app
-        .call("/api/dashboard", "page=types")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: serde_json::Value = app.page_view("types").await;
     let categories = list(&view, "Product category");
     assert_eq!(categories["values"].as_array().unwrap().len(), 5);
     assert_eq!(categories["total"], 5);
@@ -192,12 +177,7 @@ async fn list_boxes_without_initial_data_get_their_values_from_the_engine() {
         )
         .await;
     assert_eq!(answer.status(), 200);
-    let view: serde_json::Value = app
-        .call("/api/dashboard", "page=types")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: serde_json::Value = app.page_view("types").await;
     assert_eq!(view["selections"]["chips"][0]["field"], "Category");
     assert_eq!(view["selections"]["chips"][0]["summary"], text.as_str());
     let categories = list(&view, "Product category");

@@ -109,12 +109,7 @@ async fn a_sheet_page_draws_the_sheets_cells_on_its_grid() {
         )
         .await;
     assert_eq!(answer.status(), 200);
-    let view: serde_json::Value = app
-        .call("/api/dashboard", "page=overview")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: serde_json::Value = app.page_view("overview").await;
     assert_eq!(view["selections"]["chips"][0]["field"], "Category");
     // A value of the pane's region list box selects like a master list box's.
     let answer = app
@@ -124,12 +119,7 @@ async fn a_sheet_page_draws_the_sheets_cells_on_its_grid() {
         )
         .await;
     assert_eq!(answer.status(), 200);
-    let view: serde_json::Value = app
-        .call("/api/dashboard", "page=overview")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: serde_json::Value = app.page_view("overview").await;
     let fields: Vec<&str> = view["selections"]["chips"]
         .as_array()
         .unwrap()

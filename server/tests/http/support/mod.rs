@@ -114,7 +114,18 @@ impl TestServer {
 
     /// The dashboard view as the page loads it (`load_dashboard`).
     pub async fn dashboard(&self) -> serde_json::Value {
-        let response = self.call("/api/dashboard", "").await;
+        self.page_view("").await
+    }
+
+    /// The view of page `page` (its name: `types` for `/types`; empty: the
+    /// home page), as the page loads it.
+    pub async fn page_view(&self, page: &str) -> serde_json::Value {
+        let body = if page.is_empty() {
+            String::new()
+        } else {
+            format!("page={page}")
+        };
+        let response = self.call("/api/dashboard", &body).await;
         assert_eq!(response.status(), 200, "the dashboard loads");
         response.json().await.expect("a JSON view")
     }
