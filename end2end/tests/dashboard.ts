@@ -61,3 +61,13 @@ export async function tableRange(page: Page): Promise<string> {
   return (await page.locator('.table-card .table-range').textContent()) ?? '';
 }
 
+
+/** Clears the user's selections, if any (users keep theirs across tests: the
+ * other journeys expect their users to start without any). */
+export async function clearAll(page: Page) {
+  const button = page.getByRole('button', { name: 'Clear all' });
+  if (await button.isEnabled()) {
+    await button.click();
+    await expect(page.locator('.chip')).toHaveCount(0);
+  }
+}

@@ -3,23 +3,13 @@ import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { userSessions } from './sim';
-import { chartSummary, chip, dashboardReady, hydrated, kpiTexts, login, select, tableRange } from './dashboard';
+import { chartSummary, chip, clearAll, dashboardReady, hydrated, kpiTexts, login, select, tableRange } from './dashboard';
 
 /** axe-core finds no WCAG 2.1 A/AA violation on what the page shows now. */
 async function accessible(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(found, `axe-core on ${what}`).toEqual([]);
-}
-
-/** Clears the page's selections (users keep theirs across tests: the other
- * journeys expect their users to start without any). */
-async function clearAll(page: Page) {
-  const button = page.getByRole('button', { name: 'Clear all' });
-  if (await button.isEnabled()) {
-    await button.click();
-    await expect(page.locator('.chip')).toHaveCount(0);
-  }
 }
 
 /** Logs in and starts from no selections. */

@@ -3,16 +3,14 @@
 // answers again the tab turns live by itself, selections kept.
 import { test, expect } from './fixtures';
 import { pauseQlik } from './sim';
-import { chip, dashboardReady, kpiTexts, listBox, login } from './dashboard';
+import { chip, clearAll, dashboardReady, kpiTexts, listBox, login } from './dashboard';
 
 test.describe.configure({ timeout: 90_000 });
 
 test('35. Qlik away: the last view, marked, controls off; Qlik back: live by itself', async ({ page }) => {
   await login(page, 'heidi');
   // From no selections (another journey may have left heidi's).
-  const clear = page.getByRole('button', { name: 'Clear all' });
-  if (await clear.isEnabled()) await clear.click();
-  await expect(page.locator('.chip')).toHaveCount(0);
+  await clearAll(page);
   const first = listBox(page, 'Region').getByRole('option').first();
   const region = (await first.locator('.value-text').textContent())!.trim();
   await first.click();

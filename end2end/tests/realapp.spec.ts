@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { test, expect, keepScreenshot } from './fixtures';
 import type { Page } from '@playwright/test';
-import { dashboardReady, login } from './dashboard';
+import { clearAll, dashboardReady, login } from './dashboard';
 import { evaluate } from './sim';
 
 const APP = 'consumer-sales';
@@ -30,14 +30,6 @@ async function pages(page: Page): Promise<[string, string][]> {
     .getByRole('navigation', { name: 'Pages' })
     .getByRole('link')
     .evaluateAll((links) => links.map((a) => [a.textContent?.trim() ?? '', a.getAttribute('href') ?? '']));
-}
-
-async function clearAll(page: Page) {
-  const button = page.getByRole('button', { name: 'Clear all' });
-  if (await button.isEnabled()) {
-    await button.click();
-    await expect(page.locator('.chip')).toHaveCount(0);
-  }
 }
 
 test('R1. every sheet renders each cell; a bar shows the engine\'s value; a click on each drawn type selects', async ({

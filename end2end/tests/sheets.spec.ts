@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
-import { chip, dashboardReady, login } from './dashboard';
+import { chip, clearAll, dashboardReady, login } from './dashboard';
 
 // A sheet of 14 objects, axe-core on it twice: more than the default 30 s
 // on a debug build.
@@ -43,15 +43,6 @@ async function openSheet(page: Page) {
   await expect(page).toHaveURL(/\/types$/);
   await dashboardReady(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Visualization types');
-}
-
-/** Clears the user's selections (the other journeys expect none). */
-async function clearAll(page: Page) {
-  const button = page.getByRole('button', { name: 'Clear all' });
-  if (await button.isEnabled()) {
-    await button.click();
-    await expect(page.locator('.chip')).toHaveCount(0);
-  }
 }
 
 /** Logs in from no selections; the first load of the (debug) front end may
